@@ -1,0 +1,157 @@
+import 'reflect-metadata';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import mongoose, { type Connection } from 'mongoose';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import type { Logger } from 'pino';
+import type { Config } from '../config/config';
+import type { Services } from './services';
+import type { RequestContext } from '../graphql/context';
+import { buildApiSchema } from '../graphql/schema';
+import { createFormatError } from '../graphql/format-error';
+import { authorizationPlugin } from '../graphql/plugins/authorization';
+import { errorStatusPlugin } from '../graphql/plugins/error-status';
+import { EntityStore } from '../entities/store/entity-store';
+import { ImportService } from '../entities/import/import.service';
+import { SecurityStore } from '../security/security-store';
+import { CredentialStore } from '../credentials/credential-store';
+import { loadOrCreateSecretsKey } from '../credentials/secrets-key-file';
+import { Authenticator } from '../auth/authenticate';
+import { antavoEscherConfig } from '../auth/escher';
+import { parseTrustProxy } from '../auth/ip';
+import { createHttpServer } from '../http/server';
+import { ErrorLogService } from '../errorlog/errorlog.service';
+
+export interface App {
+  readonly services: Services;
+  readonly connection: Connection;
+  readonly server: Server;
+  /** Listens on config.port/host (0 = random); resolves with the base URL. */
+  listen(): Promise<string>;
+  /** Stops accepting, lets requests in flight finish, then closes the database connection. */
+  stop(): Promise<void>;
+}
+
+export interface AppOptions {
+  config: Config;
+  logger: Logger;
+  mongoUri: string;
+}
+
+async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function createApp({ config, logger, mongoUri }: AppOptions): Promise<App> {
+  const connection = await mongoose
+    .createConnection(mongoUri, {
+      serverSelectionTimeoutMS: 5000,
+      heartbeatFrequencyMS: 1000,
+      // Fail fast while the database is away instead of queueing writes in memory.
+      bufferCommands: false,
+    })
+    .asPromise();
+
+  const secretsKey = config.secretsKey ?? loadOrCreateSecretsKey(config.dataDir);
+  const entities = new EntityStore(connection, logger, config.cachePollMs);
+  const security = new SecurityStore(connection, logger, config.cachePollMs);
+  const credentials = new CredentialStore(connection, secretsKey, logger, config.cachePollMs);
+  const errorLog = new ErrorLogService(connection, logger, {
+    enabled: config.errorLogEnabled,
+    retentionDays: config.errorLogRetentionDays,
+    maxRecordBytes: config.errorLogMaxRecordBytes,
+  });
+  await Promise.all([entities.start(), security.start(), credentials.start(), errorLog.start()]);
+  if (config.adminApiKey && config.adminApiSecret) {
+    await credentials.ensure(config.adminApiKey, config.adminApiSecret, 'Bootstrap admin', 'ADMIN');
+  }
+
+  const services: Services = {
+    entities,
+    imports: new ImportService(entities),
+    security,
+    credentials,
+    authenticator: new Authenticator({
+      credentials,
+      escher: antavoEscherConfig(config.apiStack),
+      clockSkewSeconds: config.signatureClockSkewSeconds,
+      trustedProxies: parseTrustProxy(config.trustProxy.join(',')),
+    }),
+    errorLog,
+  };
+
+  const apollo = new ApolloServer<RequestContext>({
+    schema: buildApiSchema(),
+    // Introspection is on for Sandbox; it still needs a valid credential like any operation.
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    formatError: createFormatError(logger, false),
+    plugins: [
+      // Sandbox also in production: admins run the security mutations there.
+      ApolloServerPluginLandingPageLocalDefault({
+        embed: { initialState: { sharedHeaders: { 'X-Api-Key': '' } } },
+        includeCookies: false,
+      }),
+      authorizationPlugin(),
+      errorStatusPlugin(),
+    ],
+  });
+  await apollo.start();
+
+  const isReady = async () => {
+    try {
+      await withTimeout(connection.db!.admin().ping(), 1000);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  const server = createHttpServer({
+    apollo,
+    services,
+    logger,
+    bodyLimitBytes: config.bodyLimitBytes,
+    isReady,
+    onCallDone: (call, sent, auth) => errorLog.callDone(call, sent, auth),
+  });
+  server.keepAliveTimeout = 5000;
+
+  return {
+    services,
+    connection,
+    server,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => {
+          const { port } = server.address() as AddressInfo;
+          const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+          resolve(`http://${host}:${port}`);
+        });
+      }),
+    async stop() {
+      entities.stop();
+      security.stop();
+      credentials.stop();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await apollo.stop();
+      await errorLog.stop();
+      await connection.close();
+    },
+  };
+}

@@ -1,0 +1,16 @@
+import type { EntityStore } from '../entities/store/entity-store';
+import type { ImportService } from '../entities/import/import.service';
+import type { SecurityStore } from '../security/security-store';
+import type { CredentialStore } from '../credentials/credential-store';
+import type { Authenticator } from '../auth/authenticate';
+import type { ErrorLogService } from '../errorlog/errorlog.service';
+
+/** The long-lived parts every request may use; one set per server instance. */
+export interface Services {
+  entities: EntityStore;
+  imports: ImportService;
+  security: SecurityStore;
+  credentials: CredentialStore;
+  authenticator: Authenticator;
+  errorLog: ErrorLogService;
+}

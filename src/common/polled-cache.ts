@@ -1,0 +1,68 @@
+import type { Connection } from 'mongoose';
+import type { Logger } from 'pino';
+import { Revisions, type RevisionName } from './revisions';
+
+/**
+ * Base for the in-process caches the request path reads (entities, security settings,
+ * credentials). Freshness rule: the instance that writes calls `changed()`, which bumps the
+ * shared revision and reloads before the write's response goes out; every other instance
+ * notices the revision move on its next poll (`pollMs`, well under a second).
+ */
+export abstract class PolledCache {
+  private readonly revisions: Revisions;
+  private timer: NodeJS.Timeout | undefined;
+  private reloading: Promise<void> | undefined;
+  protected loadedRevision = -1;
+
+  protected constructor(
+    connection: Connection,
+    private readonly revisionName: RevisionName,
+    protected readonly logger: Logger,
+    private readonly pollMs: number,
+  ) {
+    this.revisions = new Revisions(connection);
+  }
+
+  /** Loads everything and installs it; `revision` was read before the load began. */
+  protected abstract load(revision: number): Promise<void>;
+
+  async start(): Promise<void> {
+    await this.reload();
+    this.timer = setInterval(() => {
+      this.refreshIfStale().catch((err: Error) =>
+        this.logger.debug({ cache: this.revisionName, err: err.message }, 'cache poll failed; serving the last load'),
+      );
+    }, this.pollMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  async refreshIfStale(): Promise<void> {
+    const revision = await this.revisions.read(this.revisionName);
+    if (revision !== this.loadedRevision) await this.reload();
+  }
+
+  /** Concurrent callers wait for the load in flight, then load once more themselves. */
+  async reload(): Promise<void> {
+    while (this.reloading) await this.reloading;
+    this.reloading = (async () => {
+      // Read the revision first: a write landing during the load bumps it past this number,
+      // so the next poll loads again rather than keeping a stale generation.
+      const revision = await this.revisions.read(this.revisionName);
+      await this.load(revision);
+      this.loadedRevision = revision;
+    })().finally(() => {
+      this.reloading = undefined;
+    });
+    await this.reloading;
+  }
+
+  async changed(): Promise<void> {
+    await this.revisions.bump(this.revisionName);
+    await this.reload();
+  }
+}

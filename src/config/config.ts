@@ -1,0 +1,160 @@
+/**
+ * The only module that reads `process.env`. Every variable of CONTRACT §1 (and the few the
+ * project adds) is parsed and checked here once, at start: a bad value stops the process
+ * with a message naming the variable instead of failing later on a request.
+ */
+export type NodeEnv = 'production' | 'development' | 'test';
+
+export interface Config {
+  nodeEnv: NodeEnv;
+  port: number;
+  host: string;
+  mongodbUri: string | undefined;
+  apiStack: string;
+  signatureClockSkewSeconds: number;
+  /** Comma-separated IPs/CIDRs as given; parsed by the auth module into a matcher. */
+  trustProxy: string[];
+  adminApiKey: string | undefined;
+  adminApiSecret: string | undefined;
+  /** 32-byte AES-256-GCM key for credential secrets at rest (base64 or hex in the env). */
+  secretsKey: Buffer | undefined;
+  /** Where embedded mode keeps its generated secrets key. */
+  dataDir: string;
+  logLevel: string;
+  bodyLimitBytes: number;
+  errorLogEnabled: boolean;
+  errorLogRetentionDays: number;
+  errorLogMaxRecordBytes: number;
+  /** How often each instance polls the shared revision counters (cross-instance freshness). */
+  cachePollMs: number;
+  /** Load the bundled tier/offer fixtures into an empty embedded database. */
+  seedFixtures: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function str(env: Env, name: string): string | undefined {
+  const value = env[name];
+  if (value === undefined) return undefined;
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = str(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) {
+    throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  }
+  return value;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = str(env, name);
+  if (raw === undefined) return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+function secretsKey(env: Env): Buffer | undefined {
+  const raw = str(env, 'SECRETS_ENCRYPTION_KEY');
+  if (raw === undefined) return undefined;
+  const key = /^[0-9a-f]{64}$/i.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
+  if (key.length !== 32) {
+    throw new ConfigError(
+      'SECRETS_ENCRYPTION_KEY',
+      'must be 32 bytes, as 64 hex characters or base64 (e.g. `openssl rand -base64 32`)',
+    );
+  }
+  return key;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const nodeEnvRaw = str(env, 'NODE_ENV') ?? 'development';
+  if (!['production', 'development', 'test'].includes(nodeEnvRaw)) {
+    throw new ConfigError('NODE_ENV', `must be production, development or test, got "${nodeEnvRaw}"`);
+  }
+  const nodeEnv = nodeEnvRaw as NodeEnv;
+
+  const mongodbUri = str(env, 'MONGODB_URI');
+  if (mongodbUri !== undefined && !/^mongodb(\+srv)?:\/\//.test(mongodbUri)) {
+    throw new ConfigError('MONGODB_URI', 'must start with mongodb:// or mongodb+srv://');
+  }
+
+  const apiStack = str(env, 'API_STACK') ?? 'local';
+  if (!/^[A-Za-z0-9_-]+$/.test(apiStack)) {
+    throw new ConfigError('API_STACK', `may hold letters, digits, "_" and "-" only, got "${apiStack}"`);
+  }
+
+  const adminApiKey = str(env, 'ADMIN_API_KEY');
+  const adminApiSecret = str(env, 'ADMIN_API_SECRET');
+  if ((adminApiKey === undefined) !== (adminApiSecret === undefined)) {
+    throw new ConfigError(
+      adminApiKey === undefined ? 'ADMIN_API_KEY' : 'ADMIN_API_SECRET',
+      'ADMIN_API_KEY and ADMIN_API_SECRET must be set together',
+    );
+  }
+  if (adminApiKey !== undefined && !/^[A-Za-z0-9._~-]{8,128}$/.test(adminApiKey)) {
+    throw new ConfigError('ADMIN_API_KEY', 'must be 8-128 characters of letters, digits, ".", "_", "~" or "-"');
+  }
+  if (adminApiSecret !== undefined && adminApiSecret.length < 16) {
+    throw new ConfigError('ADMIN_API_SECRET', 'must be at least 16 characters');
+  }
+
+  const key = secretsKey(env);
+  if (nodeEnv === 'production') {
+    if (mongodbUri === undefined) throw new ConfigError('MONGODB_URI', 'is required when NODE_ENV=production');
+    if (key === undefined) {
+      throw new ConfigError('SECRETS_ENCRYPTION_KEY', 'is required when NODE_ENV=production');
+    }
+    if (adminApiKey === undefined) {
+      throw new ConfigError('ADMIN_API_KEY', 'is required when NODE_ENV=production');
+    }
+  }
+
+  const trustProxy = (str(env, 'TRUST_PROXY') ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+
+  const logLevel = str(env, 'LOG_LEVEL') ?? (nodeEnv === 'test' ? 'warn' : 'info');
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of fatal, error, warn, info, debug, trace, silent`);
+  }
+
+  const host = str(env, 'HOST') ?? '127.0.0.1';
+
+  return {
+    nodeEnv,
+    port: int(env, 'PORT', 4000, 0, 65535),
+    host,
+    mongodbUri,
+    apiStack,
+    signatureClockSkewSeconds: int(env, 'SIGNATURE_CLOCK_SKEW_SECONDS', 300, 0, 86400),
+    trustProxy,
+    adminApiKey,
+    adminApiSecret,
+    secretsKey: key,
+    dataDir: str(env, 'DATA_DIR') ?? '.data',
+    logLevel,
+    bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
+    errorLogEnabled: bool(env, 'ERROR_LOG_ENABLED', true),
+    errorLogRetentionDays: int(env, 'ERROR_LOG_RETENTION_DAYS', 30, 1, 3650),
+    errorLogMaxRecordBytes: int(env, 'ERROR_LOG_MAX_RECORD_BYTES', 64 * 1024, 1024, 8 * 1024 * 1024),
+    cachePollMs: int(env, 'CACHE_POLL_MS', 250, 20, 60000),
+    seedFixtures: bool(env, 'SEED_FIXTURES', mongodbUri === undefined),
+  };
+}

@@ -1,0 +1,37 @@
+import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { ApiCredential, NewApiCredential } from './credential.type';
+import { CreateApiCredentialInput } from './credential.input';
+import { RootField } from '../security/root-field';
+import { badUserInput } from '../common/errors';
+import type { RequestContext } from '../graphql/context';
+
+const ADMIN = { adminOnly: true } as const;
+
+@Resolver()
+export class CredentialResolver {
+  @Query(() => [ApiCredential], { description: 'Every API key, revoked ones included. Never the secrets.' })
+  @RootField(ADMIN)
+  apiCredentials(@Ctx() ctx: RequestContext): Promise<ApiCredential[]> {
+    return ctx.services.credentials.list();
+  }
+
+  @Mutation(() => NewApiCredential, { description: 'Creates a key and secret. The secret is shown only in this response.' })
+  @RootField(ADMIN)
+  createApiCredential(
+    @Arg('input', () => CreateApiCredentialInput) input: CreateApiCredentialInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<NewApiCredential> {
+    return ctx.services.credentials.create(input.name, input.role);
+  }
+
+  @Mutation(() => ApiCredential, { description: 'Revokes a key at once on every instance; revoking twice keeps the first time.' })
+  @RootField(ADMIN)
+  async revokeApiCredential(@Arg('key', () => String) key: string, @Ctx() ctx: RequestContext): Promise<ApiCredential> {
+    if (key === ctx.auth.credential?.key) {
+      throw badUserInput('a credential cannot revoke itself; use another admin key');
+    }
+    const revoked = await ctx.services.credentials.revoke(key);
+    if (!revoked) throw badUserInput(`no API credential has the key "${key.slice(0, 64)}"`);
+    return revoked;
+  }
+}

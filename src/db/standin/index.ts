@@ -1,0 +1,5 @@
+/**
+ * In-process MongoDB wire-protocol stand-in. Load it lazily: production code that has a
+ * MONGODB_URI never needs it.
+ */
+export { StandInServer, type StandInOptions } from './server';

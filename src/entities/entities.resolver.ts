@@ -1,0 +1,55 @@
+import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
+import { Tier } from './tier/tier.type';
+import { Offer, OfferConnection } from './offer/offer.type';
+import { OfferFilter } from './offer/offer.filter.input';
+import { ApiEndpoint } from '../security/api-endpoint';
+import { RootField } from '../security/root-field';
+import { decodeCursor, pageSize, paginate, type Connection } from '../common/pagination';
+import { badUserInput } from '../common/errors';
+import type { RequestContext } from '../graphql/context';
+
+@Resolver()
+export class EntitiesResolver {
+  @Query(() => [Tier], { description: 'All tier structures.' })
+  @RootField({ endpoint: ApiEndpoint.ENTITIES })
+  tiers(@Ctx() ctx: RequestContext): Tier[] {
+    return ctx.services.entities.tiers();
+  }
+
+  @Query(() => Tier, { nullable: true })
+  @RootField({ endpoint: ApiEndpoint.ENTITIES })
+  tier(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Tier | undefined {
+    return ctx.services.entities.tier(id);
+  }
+
+  @Query(() => Offer, { nullable: true })
+  @RootField({ endpoint: ApiEndpoint.ENTITIES })
+  offer(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Offer | undefined {
+    return ctx.services.entities.offers().get(id);
+  }
+
+  @Query(() => OfferConnection, { description: 'Offers ordered by id, filtered, in pages.' })
+  @RootField({ endpoint: ApiEndpoint.ENTITIES })
+  offers(
+    @Ctx() ctx: RequestContext,
+    @Arg('filter', () => OfferFilter, { nullable: true }) filter?: OfferFilter,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+  ): Connection<Offer> {
+    const after_ = after === undefined || after === null ? undefined : decodeCursor(after);
+    if (after_ !== undefined && typeof after_ !== 'string') throw badUserInput('"after" is not an offer cursor');
+    const items = ctx.services.entities.offers().query({
+      activeAt: filter?.activeAt ?? undefined,
+      segmentId: filter?.segmentId ?? undefined,
+      storeId: filter?.storeId ?? undefined,
+      type: filter?.type ?? undefined,
+      cardEnabled: filter?.cardEnabled ?? undefined,
+    });
+    return paginate(items, {
+      first: pageSize(first),
+      after: after_,
+      keyOf: (offer) => offer.id,
+      compare: (a, b) => (a < b ? -1 : a > b ? 1 : 0),
+    });
+  }
+}

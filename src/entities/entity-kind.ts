@@ -1,0 +1,8 @@
+import { registerEnumType } from 'type-graphql';
+
+export enum EntityKind {
+  TIER = 'TIER',
+  OFFER = 'OFFER',
+}
+
+registerEnumType(EntityKind, { name: 'EntityKind', description: 'The custom entity kinds of the Entities API.' });

@@ -1,0 +1,49 @@
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import { EntityKind } from '../entity-kind';
+import { ImportResult } from './import.types';
+import { ImportValidationError } from './import.service';
+import { describeProblems } from './validate-documents';
+import { ApiEndpoint } from '../../security/api-endpoint';
+import { RootField } from '../../security/root-field';
+import { badUserInput } from '../../common/errors';
+import type { RequestContext } from '../../graphql/context';
+
+@Resolver()
+export class ImportResolver {
+  @Mutation(() => ImportResult, {
+    description:
+      'Upserts Entities API documents by id. If any document is invalid, none is stored and the error names the document index and field path.',
+  })
+  @RootField({ endpoint: ApiEndpoint.ENTITIES, adminOnly: true })
+  async importEntities(
+    @Arg('entity', () => EntityKind) entity: EntityKind,
+    @Arg('documents', () => [GraphQLJSONObject]) documents: Record<string, unknown>[],
+    @Ctx() ctx: RequestContext,
+  ): Promise<ImportResult> {
+    try {
+      const outcome = await ctx.services.imports.import(entity, documents, describeProblems);
+      return { entity, ...outcome };
+    } catch (err) {
+      if (err instanceof ImportValidationError) {
+        const first = err.problems[0];
+        throw badUserInput(err.message, {
+          documentIndex: first.index,
+          field: first.field,
+          problems: err.problems.slice(0, 50).map((p) => ({ index: p.index, field: p.field, message: p.message })),
+        });
+      }
+      throw err;
+    }
+  }
+
+  @Mutation(() => Boolean, { description: 'Deletes one entity; false when no entity had that id.' })
+  @RootField({ endpoint: ApiEndpoint.ENTITIES, adminOnly: true })
+  deleteEntity(
+    @Arg('entity', () => EntityKind) entity: EntityKind,
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<boolean> {
+    return ctx.services.imports.delete(entity, id);
+  }
+}

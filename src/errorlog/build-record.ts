@@ -1,0 +1,125 @@
+import { Types } from 'mongoose';
+import type { CallInfo } from '../graphql/context';
+import type { AuthState } from '../auth/auth-state';
+import type { SentResponse } from '../http/respond';
+import { redactRequest, redactResponseBody, redactText, redactUrl } from './redaction';
+import type { ErrorLogDoc } from './errorlog.model';
+
+interface GraphQLParams {
+  query: string | null;
+  variables: unknown;
+  operationName: string | null;
+}
+
+function paramsOf(call: CallInfo): GraphQLParams {
+  const raw = call.raw;
+  if (raw.method === 'GET') {
+    const params = new URLSearchParams(raw.search);
+    let variables: unknown = params.get('variables') ?? undefined;
+    try {
+      if (typeof variables === 'string') variables = JSON.parse(variables);
+    } catch {
+      // keep the text; it is redacted as text below
+    }
+    return { query: params.get('query'), variables, operationName: params.get('operationName') };
+  }
+  const text = raw.body.toString('utf8');
+  if (text === '') return { query: null, variables: undefined, operationName: null };
+  try {
+    const body = JSON.parse(text) as Record<string, unknown>;
+    if (body && typeof body === 'object' && !Array.isArray(body)) {
+      return {
+        query: typeof body.query === 'string' ? body.query : null,
+        variables: body.variables,
+        operationName: typeof body.operationName === 'string' ? body.operationName : null,
+      };
+    }
+  } catch {
+    // not JSON: keep what was sent, as text
+  }
+  return { query: text, variables: undefined, operationName: null };
+}
+
+function parseBody(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function errorCodes(status: number, body: unknown): string[] {
+  const codes = new Set<string>();
+  const b = body as { errors?: { extensions?: { code?: unknown } }[]; error?: { code?: unknown } } | null;
+  if (b && Array.isArray(b.errors)) for (const e of b.errors) if (e?.extensions?.code) codes.add(String(e.extensions.code));
+  if (b?.error?.code) codes.add(String(b.error.code));
+  if (codes.size === 0 && status >= 400) codes.add(`HTTP_${status}`);
+  return [...codes];
+}
+
+/** A call failed when its status is ≥ 400 or its GraphQL body carries `errors` (CONTRACT §6). */
+export function callFailed(sent: SentResponse): boolean {
+  if (sent.status >= 400) return true;
+  // Cheap test first: a successful body never contains the `"errors"` key.
+  return sent.body.includes('"errors"') && Array.isArray((parseBody(sent.body) as { errors?: unknown })?.errors);
+}
+
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}… [truncated]` : text);
+
+/**
+ * Builds the stored record. Everything passes redaction first; only then is anything cut
+ * to the size cap, so a cut can never expose the unmasked part of a value.
+ */
+export function buildRecord(
+  call: CallInfo,
+  sent: SentResponse,
+  auth: AuthState | undefined,
+  occurredAt: Date,
+  maxBytes: number,
+): ErrorLogDoc {
+  const params = paramsOf(call);
+  const redacted = redactRequest({
+    query: params.query,
+    variables: params.variables,
+    headers: call.raw.headers,
+    url: call.raw.url,
+  });
+  const responseBody = redactResponseBody(parseBody(sent.body), redacted.secrets);
+  const record: ErrorLogDoc = {
+    _id: new Types.ObjectId(),
+    occurredAt,
+    endpoints: call.endpoints,
+    operationName: call.operationName ?? (params.operationName ? redactText(params.operationName) : null),
+    clientIp: auth?.client?.text ?? call.raw.socketAddress ?? null,
+    apiKeyHint: auth?.keyHint ?? redacted.apiKeyHint ?? null,
+    httpMethod: call.raw.method,
+    path: redactUrl(call.raw.url),
+    request: {
+      query: redacted.query ?? null,
+      variables: redacted.variables ?? null,
+      headers: (redacted.headers ?? {}) as Record<string, unknown>,
+    },
+    response: { status: sent.status, body: responseBody },
+    errorCodes: errorCodes(sent.status, responseBody),
+    truncated: false,
+  };
+  return capSize(record, maxBytes);
+}
+
+function capSize(record: ErrorLogDoc, maxBytes: number): ErrorLogDoc {
+  const size = () => Buffer.byteLength(JSON.stringify(record));
+  if (size() <= maxBytes) return record;
+  record.truncated = true;
+  // Cut the largest parts first, each to a share of the budget, keeping them readable text.
+  const share = Math.floor(maxBytes / 4);
+  const bodyText = typeof record.response.body === 'string' ? record.response.body : JSON.stringify(record.response.body);
+  if (bodyText.length > share) record.response.body = clip(bodyText, share);
+  if (size() <= maxBytes) return record;
+  const varsText = JSON.stringify(record.request.variables);
+  if (varsText && varsText.length > share) record.request.variables = clip(varsText, share);
+  if (size() <= maxBytes) return record;
+  if (record.request.query && record.request.query.length > share) record.request.query = clip(record.request.query, share);
+  if (size() <= maxBytes) return record;
+  record.request.headers = { note: '[headers dropped: record over size cap]' };
+  return record;
+}

@@ -1,0 +1,48 @@
+import type { Connection, Model } from 'mongoose';
+import type { Logger } from 'pino';
+import type { CallInfo } from '../graphql/context';
+import type { AuthState } from '../auth/auth-state';
+import type { SentResponse } from '../http/respond';
+import { errorLogModel, type ErrorLogDoc } from './errorlog.model';
+import { ErrorLogRecorder, DEFAULT_RECORDER_OPTIONS, type RecorderOptions } from './recorder';
+import { buildRecord, callFailed } from './build-record';
+
+/**
+ * The error log: decides which calls failed, builds their redacted records after the
+ * response has gone out, and hands them to the batching recorder.
+ */
+export class ErrorLogService {
+  readonly model: Model<ErrorLogDoc>;
+  readonly recorder: ErrorLogRecorder;
+
+  constructor(
+    connection: Connection,
+    private readonly logger: Logger,
+    private readonly options: { enabled: boolean; retentionDays: number; maxRecordBytes: number; recorder?: Partial<RecorderOptions> },
+  ) {
+    this.model = errorLogModel(connection, options.retentionDays);
+    this.recorder = new ErrorLogRecorder(this.model, logger, { ...DEFAULT_RECORDER_OPTIONS, ...options.recorder });
+  }
+
+  async start(): Promise<void> {
+    await this.model.init();
+  }
+
+  /** Called once per API call after the response was written; never throws. */
+  callDone(call: CallInfo, sent: SentResponse, auth: AuthState | undefined): void {
+    if (!this.options.enabled || !callFailed(sent)) return;
+    const occurredAt = new Date();
+    // Redaction is CPU work: let the event loop finish sending this response first.
+    setImmediate(() => {
+      try {
+        this.recorder.enqueue(buildRecord(call, sent, auth, occurredAt, this.options.maxRecordBytes));
+      } catch (err) {
+        this.logger.error({ err: (err as Error).message, path: call.raw.path }, 'could not build an error log record');
+      }
+    });
+  }
+
+  stop(): Promise<void> {
+    return this.recorder.stop();
+  }
+}

@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import type { GraphQLFormattedError } from 'graphql';
+import type { Logger } from 'pino';
+
+interface ValidationErrorLike {
+  property: string;
+  constraints?: Record<string, string>;
+  children?: ValidationErrorLike[];
+}
+
+function flattenValidation(errors: ValidationErrorLike[], parent = ''): { field: string; message: string }[] {
+  return errors.flatMap((e) => {
+    const field = parent ? `${parent}.${e.property}` : e.property;
+    return [
+      ...Object.values(e.constraints ?? {}).map((message) => ({ field, message })),
+      ...flattenValidation(e.children ?? [], field),
+    ];
+  });
+}
+
+// graphql-js reports a bad literal (e.g. an unknown enum value) as a validation failure;
+// to a client it is bad input, and CONTRACT §5 names BAD_USER_INPUT for it.
+const BAD_VALUE = /^(Value |Expected value of type |Enum "|Argument "[^"]+" of (non-null )?type|Int cannot|Float cannot|String cannot|Boolean cannot|ID cannot)/;
+
+/**
+ * Shapes every error before it leaves the server: readable messages for class-validator
+ * failures (and never the rejected values, which may be secrets), BAD_USER_INPUT for bad
+ * literals, and no internals: an unexpected error is logged with an id the client gets.
+ */
+export function createFormatError(logger: Logger, exposeInternals: boolean) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const extensions = { ...(formatted.extensions ?? {}) };
+    const code = extensions.code;
+
+    if (code === 'BAD_USER_INPUT' && Array.isArray(extensions.validationErrors)) {
+      const problems = flattenValidation(extensions.validationErrors as ValidationErrorLike[]);
+      delete extensions.validationErrors;
+      return {
+        ...formatted,
+        message: problems.length ? problems.map((p) => p.message).join('; ') : formatted.message,
+        extensions: { ...extensions, problems },
+      };
+    }
+
+    if (code === 'GRAPHQL_VALIDATION_FAILED' && BAD_VALUE.test(formatted.message)) {
+      return { ...formatted, extensions: { ...extensions, code: 'BAD_USER_INPUT' } };
+    }
+
+    if (code === 'INTERNAL_SERVER_ERROR' && !exposeInternals) {
+      const errorId = randomUUID();
+      const original = (error as { originalError?: Error })?.originalError ?? error;
+      logger.error({ errorId, err: original, path: formatted.path }, 'unexpected resolver error');
+      return { message: `Internal server error (id ${errorId})`, path: formatted.path, locations: formatted.locations, extensions: { code, errorId } };
+    }
+    return { ...formatted, extensions };
+  };
+}

@@ -1,0 +1,33 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { RequestContext } from '../../context';
+
+const STATUS_BY_CODE: Record<string, number> = {
+  BAD_USER_INPUT: 400,
+  GRAPHQL_VALIDATION_FAILED: 400,
+  GRAPHQL_PARSE_FAILED: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+};
+
+/**
+ * Errors raised by libraries (type-graphql's argument validation and authorization) carry
+ * a code but no HTTP status. When such an error left no data at all, the response status
+ * follows the code, as CONTRACT §4/§5 require; partial results stay 200.
+ */
+export function errorStatusPlugin(): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          const { errors, data } = response.body.singleResult;
+          if (!errors?.length || (response.http.status ?? 200) !== 200) return;
+          if (data && Object.values(data).some((v) => v !== null)) return;
+          const status = STATUS_BY_CODE[String(errors[0].extensions?.code)];
+          if (status) response.http.status = status;
+        },
+      };
+    },
+  };
+}

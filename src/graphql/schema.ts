@@ -1,0 +1,34 @@
+import 'reflect-metadata';
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { buildSchemaSync, type AuthChecker } from 'type-graphql';
+import { EntitiesResolver } from '../entities/entities.resolver';
+import { ImportResolver } from '../entities/import/import.resolver';
+import { SecurityResolver } from '../security/security.resolver';
+import { CredentialResolver } from '../credentials/credential.resolver';
+import { ErrorLogResolver } from '../errorlog/errorlog.resolver';
+import { forbidden } from '../common/errors';
+import type { RequestContext } from './context';
+
+const authChecker: AuthChecker<RequestContext> = ({ context }, roles) => {
+  const role = context.auth.credential?.role;
+  if (role && (roles.length === 0 || roles.includes(role))) return true;
+  throw forbidden('This operation needs an ADMIN credential');
+};
+
+let cached: GraphQLSchema | undefined;
+
+/** The type-graphql schema; built once per process (the metadata is global anyway). */
+export function buildApiSchema(): GraphQLSchema {
+  cached ??= buildSchemaSync({
+    resolvers: [EntitiesResolver, ImportResolver, SecurityResolver, CredentialResolver, ErrorLogResolver],
+    authChecker,
+    // Unknown keys in JSON documents are the import's business, not a validation failure.
+    validate: { forbidUnknownValues: false },
+  });
+  return cached;
+}
+
+/** The SDL committed as `schema.graphql`: sorted, so the diff of a change is only the change. */
+export function printApiSchema(): string {
+  return printSchema(lexicographicSortSchema(buildApiSchema())) + '\n';
+}

@@ -1,0 +1,24 @@
+import { Authorized, Extensions } from 'type-graphql';
+import type { ApiEndpoint } from './api-endpoint';
+
+/**
+ * What a root field needs, read by the authentication step from the schema's field
+ * extensions before any resolver runs. Declared next to the resolver so a new root field
+ * cannot be added without saying which endpoint it belongs to.
+ */
+export interface FieldAccess {
+  /** The endpoint whose IP filter and signature enforcement apply. */
+  endpoint?: ApiEndpoint;
+  /** Management operations (CONTRACT §5): ADMIN credentials only. */
+  adminOnly?: boolean;
+}
+
+export const ACCESS_EXTENSION = 'access';
+
+export function RootField(access: FieldAccess): MethodDecorator {
+  return (target, key, descriptor) => {
+    Extensions({ [ACCESS_EXTENSION]: access })(target, key, descriptor);
+    // Defence in depth: the resolver refuses a non-admin even if the early check is bypassed.
+    if (access.adminOnly) Authorized('ADMIN')(target, key, descriptor);
+  };
+}

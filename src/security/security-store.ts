@@ -1,0 +1,123 @@
+import type { Connection, Model } from 'mongoose';
+import type { Logger } from 'pino';
+import { PolledCache } from '../common/polled-cache';
+import { API_ENDPOINTS, ENDPOINT_INFO, type ApiEndpoint } from './api-endpoint';
+import { securitySettingsModel, SETTINGS_ID, type SecuritySettingsDoc } from './security-settings.model';
+import { SecurityModule, type SecuritySettings } from './security.types';
+import { IpMatcher } from '../auth/ip/ip-matcher';
+import { parseIpEntry } from '../auth/ip/ip-entry';
+
+/** What the authentication step needs per endpoint, compiled once per settings change. */
+export interface EndpointRules {
+  /** Undefined when the IP filter does not apply (module off or no entries). */
+  ipMatcher: IpMatcher | undefined;
+  /** True only when SIGNATURE_CHECK is on and the endpoint is enforced. */
+  signatureRequired: boolean;
+}
+
+export const MAX_IP_FILTERS_PER_ENDPOINT = 10_000;
+
+export class SettingsLimitError extends Error {}
+export class UnknownEntryError extends Error {}
+
+export class SecurityStore extends PolledCache {
+  readonly model: Model<SecuritySettingsDoc>;
+  private rules = new Map<ApiEndpoint, EndpointRules>();
+  private view: SecuritySettings = toView({ _id: SETTINGS_ID });
+
+  constructor(connection: Connection, logger: Logger, pollMs: number) {
+    super(connection, 'security', logger, pollMs);
+    this.model = securitySettingsModel(connection);
+  }
+
+  protected async load(): Promise<void> {
+    const doc = (await this.model.findById(SETTINGS_ID).lean<SecuritySettingsDoc>()) ?? { _id: SETTINGS_ID };
+    const ipOn = doc.modules?.IP_FILTER === true;
+    const sigOn = doc.modules?.SIGNATURE_CHECK === true;
+    const rules = new Map<ApiEndpoint, EndpointRules>();
+    for (const endpoint of API_ENDPOINTS) {
+      const settings = doc.endpoints?.[endpoint];
+      const entries = settings?.ipFilters ?? [];
+      rules.set(endpoint, {
+        ipMatcher: ipOn && entries.length > 0 ? IpMatcher.from(entries) : undefined,
+        signatureRequired: sigOn && settings?.signatureEnforced === true,
+      });
+    }
+    this.rules = rules;
+    this.view = toView(doc);
+  }
+
+  rulesFor(endpoint: ApiEndpoint): EndpointRules {
+    return this.rules.get(endpoint) ?? { ipMatcher: undefined, signatureRequired: false };
+  }
+
+  settings(): SecuritySettings {
+    return this.view;
+  }
+
+  async setModule(module: SecurityModule, enabled: boolean): Promise<SecuritySettings> {
+    await this.model.updateOne({ _id: SETTINGS_ID }, { $set: { [`modules.${module}`]: enabled } }, { upsert: true });
+    await this.changed();
+    return this.view;
+  }
+
+  /** Adds a normalised entry; adding one that is already there changes nothing. */
+  async addIpFilter(endpoint: ApiEndpoint, input: string): Promise<SecuritySettings> {
+    const { entry } = parseIpEntry(input);
+    const path = `endpoints.${endpoint}.ipFilters`;
+    await this.model.updateOne({ _id: SETTINGS_ID }, { $setOnInsert: { modules: {} } }, { upsert: true });
+    // The size guard is part of the same atomic update, so concurrent adds cannot overshoot it.
+    const result = await this.model.updateOne(
+      { _id: SETTINGS_ID, [`${path}.${MAX_IP_FILTERS_PER_ENDPOINT - 1}`]: { $exists: false } },
+      { $addToSet: { [path]: entry } },
+    );
+    if (result.matchedCount === 0) {
+      throw new SettingsLimitError(
+        `${endpoint} already has ${MAX_IP_FILTERS_PER_ENDPOINT} IP filter entries; remove some or use wider CIDR ranges`,
+      );
+    }
+    await this.changed();
+    return this.view;
+  }
+
+  async removeIpFilter(endpoint: ApiEndpoint, input: string): Promise<SecuritySettings> {
+    const { entry } = parseIpEntry(input);
+    const path = `endpoints.${endpoint}.ipFilters`;
+    const result = await this.model.updateOne({ _id: SETTINGS_ID, [path]: entry }, { $pull: { [path]: entry } });
+    if (result.modifiedCount === 0) {
+      throw new UnknownEntryError(`"${entry}" is not in the IP filter of ${endpoint}; nothing was removed`);
+    }
+    await this.changed();
+    return this.view;
+  }
+
+  async setSignatureEnforcement(endpoint: ApiEndpoint, enforced: boolean): Promise<SecuritySettings> {
+    await this.model.updateOne(
+      { _id: SETTINGS_ID },
+      { $set: { [`endpoints.${endpoint}.signatureEnforced`]: enforced } },
+      { upsert: true },
+    );
+    await this.changed();
+    return this.view;
+  }
+}
+
+function toView(doc: SecuritySettingsDoc): SecuritySettings {
+  const ipOn = doc.modules?.IP_FILTER === true;
+  const sigOn = doc.modules?.SIGNATURE_CHECK === true;
+  return {
+    modules: [
+      { module: SecurityModule.IP_FILTER, enabled: ipOn },
+      { module: SecurityModule.SIGNATURE_CHECK, enabled: sigOn },
+    ],
+    ipFilterEnabled: ipOn,
+    signatureCheckEnabled: sigOn,
+    endpoints: API_ENDPOINTS.map((endpoint) => ({
+      endpoint,
+      label: ENDPOINT_INFO[endpoint].label,
+      lifecycle: ENDPOINT_INFO[endpoint].lifecycle,
+      ipFilters: [...(doc.endpoints?.[endpoint]?.ipFilters ?? [])],
+      signatureEnforced: doc.endpoints?.[endpoint]?.signatureEnforced === true,
+    })),
+  };
+}

@@ -1,0 +1,51 @@
+import { Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { SecuritySettings } from './security.types';
+import { IpFilterArgs, SecurityModuleArgs, SignatureEnforcementArgs } from './security.args';
+import { RootField } from './root-field';
+import { SettingsLimitError, UnknownEntryError } from './security-store';
+import { badUserInput } from '../common/errors';
+import type { RequestContext } from '../graphql/context';
+
+const ADMIN = { adminOnly: true } as const;
+
+async function userErrors<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof SettingsLimitError || err instanceof UnknownEntryError) throw badUserInput(err.message);
+    throw err;
+  }
+}
+
+@Resolver()
+export class SecurityResolver {
+  @Query(() => SecuritySettings, { description: 'Modules on/off and every endpoint with its IP filter and signature enforcement.' })
+  @RootField(ADMIN)
+  securitySettings(@Ctx() ctx: RequestContext): SecuritySettings {
+    return ctx.services.security.settings();
+  }
+
+  @Mutation(() => SecuritySettings)
+  @RootField(ADMIN)
+  setSecurityModule(@Args(() => SecurityModuleArgs) args: SecurityModuleArgs, @Ctx() ctx: RequestContext) {
+    return ctx.services.security.setModule(args.module, args.enabled);
+  }
+
+  @Mutation(() => SecuritySettings, { description: 'Allows an address or CIDR range on an endpoint (stored normalised).' })
+  @RootField(ADMIN)
+  addIpFilter(@Args(() => IpFilterArgs) args: IpFilterArgs, @Ctx() ctx: RequestContext) {
+    return userErrors(() => ctx.services.security.addIpFilter(args.endpoint, args.entry));
+  }
+
+  @Mutation(() => SecuritySettings)
+  @RootField(ADMIN)
+  removeIpFilter(@Args(() => IpFilterArgs) args: IpFilterArgs, @Ctx() ctx: RequestContext) {
+    return userErrors(() => ctx.services.security.removeIpFilter(args.endpoint, args.entry));
+  }
+
+  @Mutation(() => SecuritySettings)
+  @RootField(ADMIN)
+  setSignatureEnforcement(@Args(() => SignatureEnforcementArgs) args: SignatureEnforcementArgs, @Ctx() ctx: RequestContext) {
+    return ctx.services.security.setSignatureEnforcement(args.endpoint, args.enforced);
+  }
+}

@@ -1,0 +1,44 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestServer, testMongo, type TestServer } from '../support/server';
+import { httpCall } from '../support/http';
+
+let server: TestServer;
+
+before(async () => {
+  server = await startTestServer();
+});
+after(async () => {
+  await server.stop();
+});
+
+async function waitForStatus(expected: number, timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    const res = await httpCall(server.url, 'GET', '/readyz');
+    if (res.status === expected) return Date.now() - started;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`/readyz did not answer ${expected} within ${timeoutMs} ms`);
+}
+
+test('/readyz goes 503 while the database is down and back to 200 by itself', async (t) => {
+  const mongo = await testMongo();
+  if (mongo.kind === 'uri') {
+    t.skip('the database of MONGODB_URI cannot be stopped by the test');
+    return;
+  }
+  await waitForStatus(200, 2000);
+  await mongo.suspend();
+  try {
+    await waitForStatus(503, 5000);
+    // Cached entities keep being served while the database is away.
+    const tiers = await server.as(server.client).graphql('{ tiers { id } }');
+    assert.equal(tiers.status, 200);
+    const health = await httpCall(server.url, 'GET', '/healthz');
+    assert.equal(health.status, 200);
+  } finally {
+    await mongo.resume();
+  }
+  await waitForStatus(200, 15000);
+});

@@ -1,0 +1,150 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import type { OutgoingHttpHeaders } from 'node:http';
+import { loadConfig, type Config } from '../../src/config/config';
+import { createLogger } from '../../src/logging/logger';
+import { provideMongo, type MongoProvider } from '../../src/db/provider';
+import { createApp, type App } from '../../src/app/create-app';
+import { httpCall, type HttpResult } from './http';
+import { signWithEscher } from './signers/escher-signer';
+
+export interface TestCredential {
+  name: string;
+  key: string;
+  secret: string;
+  role: 'ADMIN' | 'CLIENT';
+}
+
+export interface CallOptions {
+  /** Send as a signed request (escher-auth, Antavo settings) instead of a plain X-Api-Key. */
+  signed?: boolean;
+  /** Send the key as the api_key query parameter instead of the header. */
+  queryKey?: boolean;
+  /** Extra or overriding headers (e.g. X-Forwarded-For). */
+  headers?: OutgoingHttpHeaders;
+  /** Send no credential at all. */
+  anonymous?: boolean;
+}
+
+export interface ApiCaller {
+  graphql(query: string, variables?: Record<string, unknown>, options?: CallOptions): Promise<HttpResult>;
+  get(path: string, options?: CallOptions): Promise<HttpResult>;
+  request(method: string, path: string, body: string | undefined, options?: CallOptions): Promise<HttpResult>;
+}
+
+export interface TestServer {
+  url: string;
+  app: App;
+  config: Config;
+  admin: TestCredential;
+  client: TestCredential;
+  /** Every request goes out as a named credential (admin or client, or one made by a test). */
+  as(credential: TestCredential): ApiCaller;
+  stop(): Promise<void>;
+}
+
+let shared: Promise<MongoProvider> | undefined;
+
+/** One database server per test file (process); each test server gets its own database. */
+export function testMongo(): Promise<MongoProvider> {
+  shared ??= provideMongo({
+    uri: process.env.MONGODB_URI,
+    dbName: 'test',
+    logger: createLogger({ level: process.env.LOG_LEVEL ?? 'warn' }),
+  });
+  return shared;
+}
+
+export function databaseUri(baseUri: string, dbName: string): string {
+  const url = new URL(baseUri);
+  url.pathname = `/${dbName}`;
+  return url.toString();
+}
+
+export function uniqueDbName(prefix = 't'): string {
+  return `${prefix}_${randomBytes(6).toString('hex')}`;
+}
+
+export const ADMIN_KEY = 'test-admin-key-0001';
+export const ADMIN_SECRET = 'test-admin-secret-0123456789abcdef';
+
+export async function startTestServer(
+  options: { env?: Record<string, string>; dbName?: string; seed?: boolean } = {},
+): Promise<TestServer> {
+  const mongo = await testMongo();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ADMIN_API_KEY: ADMIN_KEY,
+    ADMIN_API_SECRET: ADMIN_SECRET,
+    SECRETS_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+    CACHE_POLL_MS: '100',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    ...options.env,
+  });
+  const logger = createLogger({ level: config.logLevel });
+  const app = await createApp({ config, logger, mongoUri: databaseUri(mongo.uri, options.dbName ?? uniqueDbName()) });
+  const url = await app.listen();
+  const admin: TestCredential = { name: 'admin', key: ADMIN_KEY, secret: ADMIN_SECRET, role: 'ADMIN' };
+
+  const as = (credential: TestCredential): ApiCaller => {
+    const request = async (method: string, path: string, body: string | undefined, call: CallOptions = {}) => {
+      let target = path;
+      let headers: OutgoingHttpHeaders = { ...(body !== undefined ? { 'content-type': 'application/json' } : {}) };
+      if (!call.anonymous) {
+        if (call.signed) {
+          const host = new URL(url).host;
+          headers = signWithEscher({
+            method,
+            url: path,
+            headers: { ...headers, host },
+            body: body ?? '',
+            key: credential.key,
+            secret: credential.secret,
+            apiStack: config.apiStack,
+          });
+        } else if (call.queryKey) {
+          target += `${path.includes('?') ? '&' : '?'}api_key=${encodeURIComponent(credential.key)}`;
+        } else {
+          headers['x-api-key'] = credential.key;
+        }
+      }
+      return httpCall(url, method, target, { headers: { ...headers, ...call.headers }, body });
+    };
+    return {
+      request,
+      get: (path, call) => request('GET', path, undefined, call),
+      graphql: (query, variables, call) => request('POST', '/graphql', JSON.stringify({ query, variables }), call),
+    };
+  };
+
+  const created = await as(admin).graphql(
+    `mutation { createApiCredential(input: { name: "test client", role: CLIENT }) { credential { key } secret } }`,
+  );
+  if (created.status !== 200 || !created.json?.data) {
+    throw new Error(`could not create the test client credential: ${created.status} ${created.text}`);
+  }
+  const client: TestCredential = {
+    name: 'client',
+    key: created.json.data.createApiCredential.credential.key,
+    secret: created.json.data.createApiCredential.secret,
+    role: 'CLIENT',
+  };
+
+  return { url, app, config, admin, client, as, stop: () => app.stop() };
+}
+
+/** Asserts a GraphQL call succeeded and returns its data (throws with the body otherwise). */
+export function dataOf(result: HttpResult): any {
+  if (result.status !== 200 || result.json?.errors) {
+    throw new Error(`expected success, got ${result.status}: ${result.text.slice(0, 2000)}`);
+  }
+  return result.json.data;
+}
+
+export function firstError(result: HttpResult): { message: string; extensions: Record<string, any> } {
+  const error = result.json?.errors?.[0] ?? result.json?.error;
+  if (!error) throw new Error(`expected an error, got ${result.status}: ${result.text.slice(0, 2000)}`);
+  return error;
+}
