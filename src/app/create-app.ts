@@ -22,6 +22,7 @@ import { antavoEscherConfig } from '../auth/escher';
 import { parseTrustProxy } from '../auth/ip';
 import { createHttpServer } from '../http/server';
 import { ErrorLogService } from '../errorlog/errorlog.service';
+import { CustomerService } from '../customers/customer.service';
 
 export interface App {
   readonly services: Services;
@@ -72,7 +73,8 @@ export async function createApp({ config, logger, mongoUri }: AppOptions): Promi
     retentionDays: config.errorLogRetentionDays,
     maxRecordBytes: config.errorLogMaxRecordBytes,
   });
-  await Promise.all([entities.start(), security.start(), credentials.start(), errorLog.start()]);
+  const customers = new CustomerService(connection, logger);
+  await Promise.all([entities.start(), security.start(), credentials.start(), errorLog.start(), customers.start()]);
   if (config.adminApiKey && config.adminApiSecret) {
     await credentials.ensure(config.adminApiKey, config.adminApiSecret, 'Bootstrap admin', 'ADMIN');
   }
@@ -89,6 +91,7 @@ export async function createApp({ config, logger, mongoUri }: AppOptions): Promi
       trustedProxies: parseTrustProxy(config.trustProxy.join(',')),
     }),
     errorLog,
+    customers,
   };
 
   const apollo = new ApolloServer<RequestContext>({

@@ -4,6 +4,7 @@ import type { SecurityStore } from '../security/security-store';
 import type { CredentialStore } from '../credentials/credential-store';
 import type { Authenticator } from '../auth/authenticate';
 import type { ErrorLogService } from '../errorlog/errorlog.service';
+import type { CustomerService } from '../customers/customer.service';
 
 /** The long-lived parts every request may use; one set per server instance. */
 export interface Services {
@@ -13,4 +14,5 @@ export interface Services {
   credentials: CredentialStore;
   authenticator: Authenticator;
   errorLog: ErrorLogService;
+  customers: CustomerService;
 }

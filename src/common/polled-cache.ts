@@ -11,7 +11,8 @@ import { Revisions, type RevisionName } from './revisions';
 export abstract class PolledCache {
   private readonly revisions: Revisions;
   private timer: NodeJS.Timeout | undefined;
-  private reloading: Promise<void> | undefined;
+  private inflight: Promise<void> | undefined;
+  private queued: Promise<void> | undefined;
   protected loadedRevision = -1;
 
   protected constructor(
@@ -46,19 +47,32 @@ export abstract class PolledCache {
     if (revision !== this.loadedRevision) await this.reload();
   }
 
-  /** Concurrent callers wait for the load in flight, then load once more themselves. */
-  async reload(): Promise<void> {
-    while (this.reloading) await this.reloading;
-    this.reloading = (async () => {
-      // Read the revision first: a write landing during the load bumps it past this number,
-      // so the next poll loads again rather than keeping a stale generation.
-      const revision = await this.revisions.read(this.revisionName);
-      await this.load(revision);
-      this.loadedRevision = revision;
-    })().finally(() => {
-      this.reloading = undefined;
-    });
-    await this.reloading;
+  /**
+   * A reload that starts after the caller's write sees it. Callers arriving while a load is
+   * in flight share one follow-up load, so a burst of writes costs two loads, not one each.
+   */
+  reload(): Promise<void> {
+    if (!this.inflight) {
+      this.inflight = this.loadOnce().finally(() => {
+        this.inflight = undefined;
+      });
+      return this.inflight;
+    }
+    this.queued ??= this.inflight
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = undefined;
+        return this.reload();
+      });
+    return this.queued;
+  }
+
+  private async loadOnce(): Promise<void> {
+    // Read the revision first: a write landing during the load bumps it past this number,
+    // so the next poll loads again rather than keeping a stale generation.
+    const revision = await this.revisions.read(this.revisionName);
+    await this.load(revision);
+    this.loadedRevision = revision;
   }
 
   async changed(): Promise<void> {

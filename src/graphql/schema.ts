@@ -6,6 +6,7 @@ import { ImportResolver } from '../entities/import/import.resolver';
 import { SecurityResolver } from '../security/security.resolver';
 import { CredentialResolver } from '../credentials/credential.resolver';
 import { ErrorLogResolver } from '../errorlog/errorlog.resolver';
+import { CustomerResolver, EventResolver } from '../customers/customer.resolver';
 import { forbidden } from '../common/errors';
 import type { RequestContext } from './context';
 
@@ -20,7 +21,7 @@ let cached: GraphQLSchema | undefined;
 /** The type-graphql schema; built once per process (the metadata is global anyway). */
 export function buildApiSchema(): GraphQLSchema {
   cached ??= buildSchemaSync({
-    resolvers: [EntitiesResolver, ImportResolver, SecurityResolver, CredentialResolver, ErrorLogResolver],
+    resolvers: [EntitiesResolver, ImportResolver, SecurityResolver, CredentialResolver, ErrorLogResolver, CustomerResolver, EventResolver],
     authChecker,
     // Unknown keys in JSON documents are the import's business, not a validation failure.
     validate: { forbidUnknownValues: false },

@@ -127,11 +127,9 @@ before(async () => {
   dbName = `conformance_${randomBytes(4).toString('hex')}`;
   provider = await provideMongo({ uri: process.env.MONGODB_URI, dbName, logger });
   providerLog = lines;
-  // Each test file is its own database, whichever server it is.
-  const uri = new URL(provider.uri);
-  uri.pathname = `/${dbName}`;
+  // A fresh database of its own even when MONGODB_URI names one: `after` drops it.
   conn = await mongoose
-    .createConnection(uri.toString(), { monitorCommands: true, heartbeatFrequencyMS: 500, serverSelectionTimeoutMS: 10_000 })
+    .createConnection(provider.uri, { dbName, monitorCommands: true, heartbeatFrequencyMS: 500, serverSelectionTimeoutMS: 10_000 })
     .asPromise();
   conn.getClient().on('commandStarted', (e) => commands.push({ name: e.commandName, body: e.command }));
   conn.getClient().on('commandSucceeded', (e) => replies.push({ name: e.commandName, reply: e.reply as Document }));
@@ -394,7 +392,8 @@ describe('cursors', () => {
     assert.equal(seen.length, 1000);
     assert.deepEqual(seen, Array.from({ length: 1000 }, (_, i) => i));
     const getMores = commands.filter((c) => c.name === 'getMore');
-    assert.equal(getMores.length, 9);
+    // 9 full batches after the first; a server may need one more, empty, getMore to see the end.
+    assert.ok(getMores.length === 9 || getMores.length === 10, `${getMores.length} getMores`);
     assert.ok(getMores.every((c) => Number(c.body.batchSize) === 100));
     assert.ok(Date.now() - started < 2000, 'paging 1,000 documents must be quick');
   });

@@ -44,6 +44,7 @@ export interface TestServer {
 }
 
 let shared: Promise<MongoProvider> | undefined;
+let liveServers = 0;
 
 /** One database server per test file (process); each test server gets its own database. */
 export function testMongo(): Promise<MongoProvider> {
@@ -132,7 +133,18 @@ export async function startTestServer(
     role: 'CLIENT',
   };
 
-  return { url, app, config, admin, client, as, stop: () => app.stop() };
+  liveServers += 1;
+  const stop = async () => {
+    await app.stop();
+    liveServers -= 1;
+    // The last server of the file takes the database with it, so the test process can exit.
+    if (liveServers === 0 && shared) {
+      const provider = await shared;
+      shared = undefined;
+      await provider.stop();
+    }
+  };
+  return { url, app, config, admin, client, as, stop };
 }
 
 /** Asserts a GraphQL call succeeded and returns its data (throws with the body otherwise). */
@@ -143,7 +155,7 @@ export function dataOf(result: HttpResult): any {
   return result.json.data;
 }
 
-export function firstError(result: HttpResult): { message: string; extensions: Record<string, any> } {
+export function firstError(result: HttpResult): { message: string; code?: string; extensions: Record<string, any> } {
   const error = result.json?.errors?.[0] ?? result.json?.error;
   if (!error) throw new Error(`expected an error, got ${result.status}: ${result.text.slice(0, 2000)}`);
   return error;

@@ -53,6 +53,17 @@ export const unrecognizedStage = (name: string): CommandError =>
 export const internalError = (msg: string): CommandError => new CommandError(1, 'InternalError', msg);
 
 /**
+ * Wraps a failure raised while mingo evaluated user-supplied queries, expressions,
+ * pipelines or update operators. Malformed input (say `{$in: 5}`) surfaces there as a plain
+ * TypeError; mongod calls all of these BadValue, so they are reported as such rather than
+ * as internal errors.
+ */
+export function fromMingo(err: unknown): CommandError {
+  if (err instanceof CommandError) return err;
+  return badValue(err instanceof Error ? err.message : String(err));
+}
+
+/**
  * mingo reports malformed queries, projections and expressions with its own error class;
  * MongoDB answers those with BadValue-style errors, so they are mapped rather than leaked
  * as internal failures.

@@ -1,6 +1,6 @@
 import { ObjectId } from 'bson';
 import { Aggregator, Query } from 'mingo';
-import { badValue, notImplemented, toCommandError } from './errors';
+import { badValue, fromMingo, notImplemented } from './errors';
 import { collectPathValues, isPlainPath, someValueAtPath } from './paths';
 import { canonicalKey, cloneValue, compareValues, isNumeric, isPlainObject, type BsonDocument } from './values';
 
@@ -40,12 +40,20 @@ export function compileFilter(filter: unknown, env: QueryEnv = {}): Matcher {
   if (Object.keys(filter).length === 0) return matchAll;
   const fast = env.collation ? undefined : equalityMatcher(filter);
   if (fast) return fast;
+  let query: Query;
   try {
-    const query = new Query(filter, mingoOptions(env));
-    return (doc) => query.test(doc);
+    query = new Query(filter, mingoOptions(env));
   } catch (err) {
-    throw toCommandError(err);
+    throw fromMingo(err);
   }
+  // Some malformed operands only fail once a document is tested.
+  return (doc) => {
+    try {
+      return query.test(doc);
+    } catch (err) {
+      throw fromMingo(err);
+    }
+  };
 }
 
 /**
@@ -131,7 +139,7 @@ export function projectDocuments(docs: BsonDocument[], projection: unknown, filt
   try {
     projected = new Query(condition, mingoOptions(env)).find<BsonDocument>(docs, projection).all();
   } catch (err) {
-    throw toCommandError(err);
+    throw fromMingo(err);
   }
   if (projected.length !== docs.length) return projected;
   return projected.map((out, i) => restoreFieldOrder(docs[i], out));
@@ -150,7 +158,7 @@ export function runPipeline(docs: BsonDocument[], pipeline: BsonDocument[], env:
     const aggregator = new Aggregator(pipeline, mingoOptions(env));
     return aggregator.run<BsonDocument>(docs.map((d) => cloneValue(d)));
   } catch (err) {
-    throw toCommandError(err);
+    throw fromMingo(err);
   }
 }
 

@@ -119,6 +119,9 @@ export class StandInServer {
       server.once('error', reject);
       server.listen({ host: this.host, port, exclusive: true }, () => {
         server.off('error', reject);
+        // Like the TTL timer, the listener must not keep a process alive on its own: a test
+        // file that never calls stop() still exits once its clients are closed.
+        server.unref();
         server.on('error', (err) => this.logger?.error({ err }, 'MongoDB stand-in: listener error'));
         const address = server.address();
         this.boundPort = typeof address === 'object' && address ? address.port : port;
@@ -129,6 +132,8 @@ export class StandInServer {
   }
 
   private accept(socket: Socket): void {
+    // The client end of every connection lives in this process too and holds it open.
+    socket.unref();
     this.connectionCount++;
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));

@@ -5,9 +5,9 @@ import {
   CommandError,
   conflictingUpdateOperators,
   failedToParse,
+  fromMingo,
   immutableField,
   pathNotViable,
-  toCommandError,
   typeMismatch,
 } from './errors';
 import { getPath, pathsOverlap, setPath } from './paths';
@@ -135,7 +135,7 @@ function transform(existing: BsonDocument, update: ParsedUpdate, ctx: ApplyConte
       try {
         mingoUpdateOne(docs, {}, update.stages as Parameters<typeof mingoUpdateOne>[2], { cloneMode: 'copy' });
       } catch (err) {
-        throw toCommandError(err);
+        throw fromMingo(err);
       }
       return docs[0];
     }
@@ -156,7 +156,7 @@ function transform(existing: BsonDocument, update: ParsedUpdate, ctx: ApplyConte
         if (err instanceof Error && /immutable field '_id'/.test(err.message)) {
           throw immutableField(`Performing an update on the path '_id' would modify the immutable field '_id'`);
         }
-        throw toCommandError(err);
+        throw fromMingo(err);
       }
       return doc;
     }

@@ -1,0 +1,104 @@
+import { Schema, Types, type Connection, type Model } from 'mongoose';
+import type { Collection } from 'mongodb';
+
+/** The counters of one points account. `spendable` is kept equal to `score - spent`. */
+export interface AccountCounters {
+  score: number;
+  spent: number;
+  spendable: number;
+}
+
+/**
+ * A customer as stored in `customers`. `_id` is the customer id the client chose at opt-in.
+ * Per-account counters live under `accounts.<name>` so a point event is ONE atomic update of
+ * field paths (`$inc` on `accounts.<name>.score` ...); account names are validated against
+ * ACCOUNT_NAME, which keeps `.` and `$` out of those paths.
+ */
+export interface CustomerDoc {
+  _id: string;
+  status: string;
+  email?: string;
+  firstName?: string;
+  lastName?: string;
+  /** `scrypt$N$r$p$salt$hash` (see ./password); never projected into API responses. */
+  passwordHash?: string;
+  accounts: Record<string, Partial<AccountCounters>>;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** One accepted event, kept for the customer's history. Never holds a password. */
+export interface CustomerEventDoc {
+  _id: Types.ObjectId;
+  customer: string;
+  action: string;
+  data: Record<string, unknown>;
+  occurredAt: Date;
+  /** `***` + the last four characters of the API key that sent the event. */
+  apiKeyHint: string | null;
+}
+
+export const ACCOUNT_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+export const DEFAULT_ACCOUNT = 'standard';
+
+/** Projection for every read that feeds the API: the password hash never leaves the database. */
+export const PUBLIC_PROJECTION = { passwordHash: 0 } as const;
+
+function customerSchema(): Schema<CustomerDoc> {
+  return new Schema<CustomerDoc>(
+    {
+      _id: { type: String, required: true },
+      status: String,
+      email: String,
+      firstName: String,
+      lastName: String,
+      passwordHash: String,
+      accounts: { type: Schema.Types.Mixed },
+      createdAt: Date,
+      updatedAt: Date,
+    },
+    { collection: 'customers', versionKey: false, minimize: false, _id: false, id: false, autoIndex: true },
+  );
+}
+
+function eventSchema(): Schema<CustomerEventDoc> {
+  const schema = new Schema<CustomerEventDoc>(
+    {
+      customer: { type: String, required: true },
+      action: { type: String, required: true },
+      data: { type: Schema.Types.Mixed },
+      occurredAt: { type: Date, required: true },
+      apiKeyHint: String,
+    },
+    { collection: 'events', versionKey: false, minimize: false, id: false, autoIndex: true },
+  );
+  // A customer's history, newest first, keyset-paged on (occurredAt, _id).
+  schema.index({ customer: 1, occurredAt: -1, _id: -1 });
+  return schema;
+}
+
+export interface CustomerModels {
+  customer: Model<CustomerDoc>;
+  event: Model<CustomerEventDoc>;
+}
+
+export function customerModels(connection: Connection): CustomerModels {
+  return {
+    customer: (connection.models.Customer as Model<CustomerDoc>) ?? connection.model<CustomerDoc>('Customer', customerSchema()),
+    event:
+      (connection.models.CustomerEvent as Model<CustomerEventDoc>) ??
+      connection.model<CustomerEventDoc>('CustomerEvent', eventSchema()),
+  };
+}
+
+/**
+ * The driver collection: writes go past mongoose's casting so each event is exactly the one
+ * update built here (mongoose would otherwise rewrite Mixed paths or add defaults).
+ */
+export function rawCustomers(model: Model<CustomerDoc>): Collection<CustomerDoc> {
+  return model.collection as unknown as Collection<CustomerDoc>;
+}
+
+export function rawEvents(model: Model<CustomerEventDoc>): Collection<CustomerEventDoc> {
+  return model.collection as unknown as Collection<CustomerEventDoc>;
+}

@@ -1,0 +1,254 @@
+import { Types } from 'mongoose';
+import type { Connection as MongooseConnection } from 'mongoose';
+import type { Logger } from 'pino';
+import { badUserInput } from '../common/errors';
+import { decodeCursor, encodeCursor, type Connection } from '../common/pagination';
+import {
+  ACCOUNT_NAME,
+  DEFAULT_ACCOUNT,
+  PUBLIC_PROJECTION,
+  customerModels,
+  rawCustomers,
+  rawEvents,
+  type AccountCounters,
+  type CustomerDoc,
+  type CustomerEventDoc,
+  type CustomerModels,
+} from './customer.model';
+import type { Customer, CustomerEvent, PointAccount } from './customer.type';
+import { CUSTOMER_ID, EVENT_ACTIONS, type EventAction } from './event.input';
+import { validateEventData, type ProfileData } from './event-data';
+import { hashPassword } from './password';
+
+export interface SubmittedEvent {
+  customer: string;
+  action: string;
+  data?: Record<string, unknown> | null;
+}
+
+type PublicCustomerDoc = Omit<CustomerDoc, 'passwordHash'>;
+
+function num(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}
+
+function toAccount(account: string, counters: Partial<AccountCounters> | undefined): PointAccount {
+  const score = num(counters?.score);
+  const spent = num(counters?.spent);
+  const spendable = counters?.spendable === undefined ? score - spent : num(counters.spendable);
+  return { account, score, spent, spendable };
+}
+
+/** The GraphQL view of a stored customer. The password hash is never part of it. */
+export function toCustomer(doc: PublicCustomerDoc): Customer {
+  const stored = doc.accounts && typeof doc.accounts === 'object' ? doc.accounts : {};
+  const names = Object.keys(stored).filter((name) => ACCOUNT_NAME.test(name) && name !== DEFAULT_ACCOUNT).sort();
+  const standard = toAccount(DEFAULT_ACCOUNT, stored[DEFAULT_ACCOUNT]);
+  return {
+    id: doc._id,
+    email: doc.email ?? null,
+    firstName: doc.firstName ?? null,
+    lastName: doc.lastName ?? null,
+    status: doc.status ?? 'active',
+    score: standard.score,
+    spent: standard.spent,
+    spendable: standard.spendable,
+    createdAt: doc.createdAt,
+    accounts: [standard, ...names.map((name) => toAccount(name, stored[name]))],
+  };
+}
+
+function unknownCustomer(id: string) {
+  return badUserInput(`unknown customer "${id}": send an opt_in event first`, { field: 'customer' });
+}
+
+/** The profile fields of an opt_in/profile event, as stored and as kept in the history. */
+function profileFields(data: ProfileData): { set: Partial<CustomerDoc>; history: Record<string, unknown> } {
+  const set: Partial<CustomerDoc> = {};
+  const history: Record<string, unknown> = {};
+  if (data.email !== undefined) (set.email = data.email), (history.email = data.email);
+  if (data.first_name !== undefined) (set.firstName = data.first_name), (history.first_name = data.first_name);
+  if (data.last_name !== undefined) (set.lastName = data.last_name), (history.last_name = data.last_name);
+  // The password is never copied into the history, not even masked.
+  return { set, history };
+}
+
+type EventCursor = { t: number; id: string };
+
+function decodeEventCursor(after: string): EventCursor {
+  const key = decodeCursor(after) as Partial<EventCursor> | null;
+  if (!key || typeof key.t !== 'number' || typeof key.id !== 'string' || !Types.ObjectId.isValid(key.id)) {
+    throw badUserInput('"after" is not a customer event cursor', { argumentName: 'after' });
+  }
+  return key as EventCursor;
+}
+
+/**
+ * Customers and their events (CONTRACT §8). Every event changes the customer with ONE
+ * atomic MongoDB operation whose filter carries the event's precondition (exists / enough
+ * spendable points), so concurrent events on one customer never lose an update and a
+ * refused event changes nothing. There is no read-modify-write anywhere.
+ */
+export class CustomerService {
+  readonly models: CustomerModels;
+
+  constructor(connection: MongooseConnection, private readonly logger: Logger) {
+    this.models = customerModels(connection);
+  }
+
+  /** Creates the collections' indexes. */
+  async start(): Promise<void> {
+    await Promise.all([this.models.customer.init(), this.models.event.init()]);
+  }
+
+  private get customers() {
+    return rawCustomers(this.models.customer);
+  }
+
+  private get events() {
+    return rawEvents(this.models.event);
+  }
+
+  async find(id: string): Promise<Customer | null> {
+    if (id.length > 128 || !CUSTOMER_ID.test(id)) return null;
+    const doc = await this.customers.findOne({ _id: id }, { projection: PUBLIC_PROJECTION });
+    return doc ? toCustomer(doc) : null;
+  }
+
+  /** Applies one event; throws BAD_USER_INPUT (and changes nothing) when it is refused. */
+  async submit(event: SubmittedEvent, apiKeyHint: string | undefined): Promise<Customer> {
+    if (!(EVENT_ACTIONS as readonly string[]).includes(event.action)) {
+      throw badUserInput(`action must be one of ${EVENT_ACTIONS.join(', ')}`, { field: 'action' });
+    }
+    const action = event.action as EventAction;
+    const id = event.customer;
+    const checked = validateEventData(action, event.data);
+    const now = new Date();
+    let doc: PublicCustomerDoc;
+    let history: Record<string, unknown>;
+
+    if (checked.kind === 'profile') {
+      const fields = profileFields(checked.data);
+      history = fields.history;
+      const passwordHash = checked.data.password !== undefined ? await hashPassword(checked.data.password) : undefined;
+      if (action === 'opt_in') {
+        const created: CustomerDoc = {
+          _id: id,
+          status: 'active',
+          ...fields.set,
+          ...(passwordHash ? { passwordHash } : {}),
+          accounts: { [DEFAULT_ACCOUNT]: { score: 0, spent: 0, spendable: 0 } },
+          createdAt: now,
+          updatedAt: now,
+        };
+        try {
+          await this.customers.insertOne(created);
+        } catch (err) {
+          if ((err as { code?: unknown }).code === 11000) {
+            throw badUserInput(`customer "${id}" already opted in`, { field: 'customer' });
+          }
+          throw err;
+        }
+        const { passwordHash: _hidden, ...rest } = created;
+        doc = rest;
+      } else {
+        const updated = await this.customers.findOneAndUpdate(
+          { _id: id },
+          { $set: { ...fields.set, ...(passwordHash ? { passwordHash } : {}), updatedAt: now } },
+          { returnDocument: 'after', projection: PUBLIC_PROJECTION },
+        );
+        if (!updated) throw unknownCustomer(id);
+        doc = updated;
+      }
+    } else {
+      const { points, account } = checked;
+      history = { points, account };
+      const path = `accounts.${account}`;
+      if (action === 'point_add') {
+        const updated = await this.customers.findOneAndUpdate(
+          { _id: id },
+          // `spent` += 0 creates it on a new account, so the three counters always exist together.
+          { $inc: { [`${path}.score`]: points, [`${path}.spendable`]: points, [`${path}.spent`]: 0 }, $set: { updatedAt: now } },
+          { returnDocument: 'after', projection: PUBLIC_PROJECTION },
+        );
+        if (!updated) throw unknownCustomer(id);
+        doc = updated;
+      } else {
+        // The balance check is part of the update's filter: the spend applies only if the
+        // balance covers it at the moment MongoDB applies it.
+        const updated = await this.customers.findOneAndUpdate(
+          { _id: id, [`${path}.spendable`]: { $gte: points } },
+          { $inc: { [`${path}.spent`]: points, [`${path}.spendable`]: -points }, $set: { updatedAt: now } },
+          { returnDocument: 'after', projection: PUBLIC_PROJECTION },
+        );
+        if (!updated) {
+          // Refused; only now find out why, to say so. Nothing was changed either way.
+          const current = await this.customers.findOne({ _id: id }, { projection: { [path]: 1 } });
+          if (!current) throw unknownCustomer(id);
+          const balance = toAccount(account, current.accounts?.[account]).spendable;
+          throw badUserInput(
+            `spend of ${points} exceeds the spendable balance of ${balance} on account "${account}"`,
+            { field: 'data.points', spendable: balance },
+          );
+        }
+        doc = updated;
+      }
+    }
+
+    // Second write: the history. The customer change above has already been applied and
+    // stands even if this insert fails (no transactions on the stand-in, and a retry of the
+    // event would apply it twice); the history then misses this one entry, which is logged
+    // (customer id and action only, never the data) so an operator can reconcile it.
+    const record: CustomerEventDoc = {
+      _id: new Types.ObjectId(),
+      customer: id,
+      action,
+      data: history,
+      occurredAt: now,
+      apiKeyHint: apiKeyHint ?? null,
+    };
+    try {
+      await this.events.insertOne(record);
+    } catch (err) {
+      this.logger.error(
+        { customer: id, action, err: (err as Error).message },
+        'event applied to the customer but not recorded in the events history',
+      );
+    }
+    return toCustomer(doc);
+  }
+
+  /** A customer's accepted events, newest first, keyset-paged on (occurredAt, _id). */
+  async history(customer: string, first: number, after: string | null | undefined): Promise<Connection<CustomerEvent>> {
+    const base = { customer };
+    let query: Record<string, unknown> = base;
+    if (after !== undefined && after !== null) {
+      const c = decodeEventCursor(after);
+      const at = new Date(c.t);
+      const oid = new Types.ObjectId(c.id);
+      query = { customer, $or: [{ occurredAt: { $lt: at } }, { occurredAt: at, _id: { $lt: oid } }] };
+    }
+    const [docs, totalCount] = await Promise.all([
+      this.events.find(query).sort({ occurredAt: -1, _id: -1 }).limit(first + 1).toArray(),
+      this.events.countDocuments(base),
+    ]);
+    const nodes: CustomerEvent[] = docs.slice(0, first).map((d) => ({
+      id: d._id.toHexString(),
+      action: d.action,
+      data: d.data ?? {},
+      occurredAt: d.occurredAt,
+    }));
+    const edges = nodes.map((node) => ({ cursor: encodeCursor({ t: node.occurredAt.getTime(), id: node.id }), node }));
+    return {
+      nodes,
+      edges,
+      totalCount,
+      pageInfo: {
+        hasNextPage: docs.length > first,
+        hasPreviousPage: after !== undefined && after !== null,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges[edges.length - 1]?.cursor ?? null,
+      },
+    };
+  }
+}

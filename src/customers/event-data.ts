@@ -1,0 +1,105 @@
+import { plainToInstance } from 'class-transformer';
+import { IsEmail, IsInt, IsString, Length, Matches, Max, MaxLength, Min, ValidateIf, validateSync, type ValidationError } from 'class-validator';
+import { badUserInput } from '../common/errors';
+import { ACCOUNT_NAME, DEFAULT_ACCOUNT } from './customer.model';
+import type { EventAction } from './event.input';
+
+/**
+ * The `data` of each action, checked with class-validator after plainToInstance (no implicit
+ * conversion: "10" is not a number of points). A key that is present must be valid: null
+ * is refused rather than read as "absent", and keys an action does not know are refused.
+ * Messages never echo the rejected value (it may be a password).
+ */
+
+// Validate a key whenever it was sent, including null.
+const Present = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
+
+export class ProfileData {
+  @Present()
+  @IsString({ message: 'data.email must be a string' })
+  @IsEmail({}, { message: 'data.email must be an email address' })
+  @MaxLength(254, { message: 'data.email must be at most 254 characters' })
+  email?: string;
+
+  @Present()
+  @IsString({ message: 'data.first_name must be a string' })
+  @Length(1, 100, { message: 'data.first_name must be 1 to 100 characters' })
+  first_name?: string;
+
+  @Present()
+  @IsString({ message: 'data.last_name must be a string' })
+  @Length(1, 100, { message: 'data.last_name must be 1 to 100 characters' })
+  last_name?: string;
+
+  @Present()
+  @IsString({ message: 'data.password must be a string' })
+  @Length(8, 200, { message: 'data.password must be 8 to 200 characters' })
+  password?: string;
+}
+
+export const MAX_POINTS_PER_EVENT = 1_000_000_000;
+
+export class PointData {
+  @ValidateIf(() => true)
+  @IsInt({ message: 'data.points must be a whole number' })
+  @Min(1, { message: 'data.points must be a positive whole number' })
+  @Max(MAX_POINTS_PER_EVENT, { message: `data.points must be at most ${MAX_POINTS_PER_EVENT}` })
+  points!: number;
+
+  @Present()
+  @IsString({ message: 'data.account must be a string' })
+  @Matches(ACCOUNT_NAME, { message: 'data.account must be 1 to 64 letters, digits, _ or -' })
+  account?: string;
+}
+
+const KEYS: Record<EventAction, readonly string[]> = {
+  opt_in: ['email', 'first_name', 'last_name', 'password'],
+  profile: ['email', 'first_name', 'last_name', 'password'],
+  point_add: ['points', 'account'],
+  point_spend: ['points', 'account'],
+};
+
+export type ValidatedData =
+  | { kind: 'profile'; data: ProfileData }
+  | { kind: 'points'; points: number; account: string };
+
+// A wrong type is reported before range or format problems of the same key.
+const TYPE_CONSTRAINTS = ['isString', 'isInt'];
+
+function firstProblem(errors: ValidationError[]): { field: string; message: string } | undefined {
+  for (const error of errors) {
+    const constraints = error.constraints ?? {};
+    const key = TYPE_CONSTRAINTS.find((name) => name in constraints) ?? Object.keys(constraints)[0];
+    if (key) return { field: `data.${error.property}`, message: constraints[key] };
+  }
+  return undefined;
+}
+
+/** Returns the checked data of `action` or throws BAD_USER_INPUT naming the field. */
+export function validateEventData(action: EventAction, raw: Record<string, unknown> | null | undefined): ValidatedData {
+  const data = raw ?? {};
+  const allowed = KEYS[action];
+  const unknown = Object.keys(data).filter((key) => !allowed.includes(key));
+  if (unknown.length) {
+    const names = unknown.slice(0, 5).map((k) => `"${k.slice(0, 64)}"`).join(', ');
+    throw badUserInput(
+      `data ${unknown.length === 1 ? 'key' : 'keys'} ${names} ${unknown.length === 1 ? 'is' : 'are'} not accepted by ${action} events; allowed: ${allowed.join(', ')}`,
+      { field: `data.${unknown[0].slice(0, 64)}` },
+    );
+  }
+  const isProfile = action === 'opt_in' || action === 'profile';
+  const instance = isProfile
+    ? plainToInstance(ProfileData, data, { enableImplicitConversion: false })
+    : plainToInstance(PointData, data, { enableImplicitConversion: false });
+  const problem = firstProblem(validateSync(instance, { forbidUnknownValues: false, whitelist: false }));
+  if (problem) throw badUserInput(problem.message, { field: problem.field });
+
+  if (isProfile) {
+    if (action === 'profile' && Object.keys(data).length === 0) {
+      throw badUserInput(`a profile event needs at least one of ${allowed.join(', ')} in data`, { field: 'data' });
+    }
+    return { kind: 'profile', data: instance as ProfileData };
+  }
+  const points = instance as PointData;
+  return { kind: 'points', points: points.points, account: points.account ?? DEFAULT_ACCOUNT };
+}
