@@ -1,13 +1,12 @@
 import { GraphQLError } from 'graphql';
 
 /**
- * The error codes of CONTRACT §4/§5 with the HTTP status each one sets. Apollo Server reads
- * `extensions.http` and strips it from the response body.
+ * The error codes of CONTRACT §4/§5. Refusals raised before execution carry their HTTP
+ * status (`extensions.http`, read and stripped by Apollo Server). Resolver errors do not:
+ * the error-status plugin answers 400 when they left no data, and a partial result stays 200.
  */
 export function badUserInput(message: string, extensions: Record<string, unknown> = {}): GraphQLError {
-  return new GraphQLError(message, {
-    extensions: { code: 'BAD_USER_INPUT', ...extensions, http: { status: 400 } },
-  });
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...extensions } });
 }
 
 export function unauthenticated(message: string): GraphQLError {

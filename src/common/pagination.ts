@@ -18,7 +18,7 @@ export function decodeCursor(cursor: string): unknown {
     // fall through to the user-facing error
   }
   throw new GraphQLError(`"after" is not a cursor this API returned: "${cursor.slice(0, 64)}"`, {
-    extensions: { code: 'BAD_USER_INPUT', argumentName: 'after', http: { status: 400 } },
+    extensions: { code: 'BAD_USER_INPUT', argumentName: 'after' },
   });
 }
 
@@ -29,7 +29,7 @@ export function pageSize(first: number | null | undefined): number {
   if (first === null || first === undefined) return DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
     throw new GraphQLError(`"first" must be between 0 and ${MAX_PAGE_SIZE}, got ${first}`, {
-      extensions: { code: 'BAD_USER_INPUT', argumentName: 'first', http: { status: 400 } },
+      extensions: { code: 'BAD_USER_INPUT', argumentName: 'first' },
     });
   }
   return first;

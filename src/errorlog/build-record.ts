@@ -64,6 +64,14 @@ export function callFailed(sent: SentResponse): boolean {
   return sent.body.includes('"errors"') && Array.isArray((parseBody(sent.body) as { errors?: unknown })?.errors);
 }
 
+// Clients often leave `operationName` out; the query text names a single operation itself.
+const OPERATION_NAME = /^\s*(?:#[^\n]*\n\s*)*(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/;
+
+function operationNameOf(call: CallInfo, params: GraphQLParams): string | null {
+  const name = call.operationName ?? params.operationName ?? (params.query ? OPERATION_NAME.exec(params.query)?.[1] : undefined);
+  return name ? redactText(name) : null;
+}
+
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}… [truncated]` : text);
 
 /**
@@ -89,7 +97,7 @@ export function buildRecord(
     _id: new Types.ObjectId(),
     occurredAt,
     endpoints: call.endpoints,
-    operationName: call.operationName ?? (params.operationName ? redactText(params.operationName) : null),
+    operationName: operationNameOf(call, params),
     clientIp: auth?.client?.text ?? call.raw.socketAddress ?? null,
     apiKeyHint: auth?.keyHint ?? redacted.apiKeyHint ?? null,
     httpMethod: call.raw.method,

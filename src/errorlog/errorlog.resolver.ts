@@ -79,7 +79,7 @@ export class ErrorLogResolver {
   @Query(() => ErrorLog, { nullable: true })
   @RootField({ adminOnly: true })
   async errorLog(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<ErrorLog | null> {
-    if (!Types.ObjectId.isValid(id)) return null;
+    if (!/^[0-9a-f]{24}$/i.test(id)) throw badUserInput(`"${id.slice(0, 64)}" is not an error log id`);
     const doc = await ctx.services.errorLog.model.findById(id).lean<ErrorLogDoc>();
     return doc ? toErrorLog(doc) : null;
   }

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { connect as netConnect } from 'node:net';
-import { Decimal128, Double, Long, ObjectId, type Document } from 'bson';
+import { Decimal128, Double, Long, ObjectId, UUID, type Document } from 'bson';
 import mongoose, { Schema, type Connection, type Model } from 'mongoose';
 import pino from 'pino';
 import { provideMongo, withDatabaseName, type MongoProvider } from '../../src/db/provider';
@@ -196,7 +196,7 @@ describe('handshake and admin commands', () => {
     assert.match(fcv.featureCompatibilityVersion.version, /^\d+\.\d+$/);
   });
 
-  test('sessions can be started, used and ended; killAllSessions is accepted', async () => {
+  test('sessions can be started, used and ended; endSessions and killAllSessions are accepted', async () => {
     await Members.create(member('session-user'));
     const session = await conn.startSession();
     try {
@@ -205,6 +205,7 @@ describe('handshake and admin commands', () => {
     } finally {
       await session.endSession();
     }
+    assert.equal((await db().admin().command({ endSessions: [{ id: new UUID() }] })).ok, 1);
     assert.equal((await db().admin().command({ killAllSessions: [] })).ok, 1);
     await Members.deleteOne({ _id: 'session-user' });
   });

@@ -18,25 +18,23 @@ export interface StandInOptions {
  * machines without mongod. Data lives in memory only; the project README lists what it
  * does not do (replication, transactions, durability, auth).
  */
-export class StandInServer {
+export class StandInServer implements ServerStats {
   readonly store = new Store();
   readonly cursors = new CursorManager();
-  private readonly host: string;
+  readonly host: string;
+  readonly startedAt = Date.now();
   private readonly logger: Logger | undefined;
   private readonly ttlIntervalMs: number;
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
   private boundPort = 0;
-  private readonly startedAt = Date.now();
   private connectionCount = 0;
   private timer: NodeJS.Timeout | undefined;
-  private readonly stats: ServerStats;
 
   constructor(options: StandInOptions = {}) {
     this.host = options.host ?? '127.0.0.1';
     this.logger = options.logger;
     this.ttlIntervalMs = options.ttlMonitorIntervalMs ?? 60_000;
-    this.stats = this.liveStats();
   }
 
   /** Starts listening; port 0 (the default) picks a free port. */
@@ -82,6 +80,14 @@ export class StandInServer {
     return this.server !== undefined;
   }
 
+  get currentConnections(): number {
+    return this.sockets.size;
+  }
+
+  get totalConnections(): number {
+    return this.connectionCount;
+  }
+
   /** Removes expired TTL documents and idle cursors; returns the number of documents removed. */
   sweep(now = Date.now()): number {
     let removed = 0;
@@ -92,25 +98,6 @@ export class StandInServer {
       this.logger?.error({ err }, 'MongoDB stand-in: TTL sweep failed');
     }
     return removed;
-  }
-
-  /** Live view of the counters, read by serverStatus. */
-  private liveStats(): ServerStats {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const self = this;
-    return {
-      host: this.host,
-      get port() {
-        return self.boundPort;
-      },
-      startedAt: this.startedAt,
-      get currentConnections() {
-        return self.sockets.size;
-      },
-      get totalConnections() {
-        return self.connectionCount;
-      },
-    };
   }
 
   private listen(port: number): Promise<void> {
@@ -140,7 +127,7 @@ export class StandInServer {
     new WireConnection(socket, this.connectionCount, {
       store: this.store,
       cursors: this.cursors,
-      server: this.stats,
+      server: this,
       logger: this.logger,
     });
   }
