@@ -1,0 +1,68 @@
+import autocannon from 'autocannon';
+
+export interface LoadTarget {
+  url: string;
+  method: 'GET' | 'POST';
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface LoadResult {
+  rps: number;
+  p99: number;
+  p50: number;
+  errors: number;
+  non2xx: number;
+  statusCounts: Record<string, number>;
+}
+
+/**
+ * Drives one target with autocannon in a worker thread, so the load generator gets its own
+ * core and the server under test (in the main thread) the other.
+ */
+export async function load(target: LoadTarget, seconds: number, connections = 16): Promise<LoadResult> {
+  const result = await autocannon({
+    url: target.url,
+    connections,
+    duration: seconds,
+    workers: 1,
+    requests: [{ method: target.method, path: target.path, headers: target.headers, body: target.body }],
+  });
+  return {
+    rps: result.requests.average,
+    p99: result.latency.p99,
+    p50: result.latency.p50,
+    errors: result.errors,
+    non2xx: result.non2xx,
+    statusCounts: Object.fromEntries(
+      Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => [code, stat?.count ?? 0]),
+    ),
+  };
+}
+
+/**
+ * Measures A and B alternately (A B B A …) so drift on a shared machine hits both alike;
+ * reports the median of each side.
+ */
+export async function compare(
+  a: LoadTarget,
+  b: LoadTarget,
+  options: { rounds: number; seconds: number; connections?: number },
+): Promise<{ a: LoadResult; b: LoadResult; runs: { a: LoadResult[]; b: LoadResult[] } }> {
+  const runs = { a: [] as LoadResult[], b: [] as LoadResult[] };
+  // Warm-up: JIT, caches, connection pools.
+  await load(a, 2, options.connections);
+  await load(b, 2, options.connections);
+  for (let i = 0; i < options.rounds; i++) {
+    const order = i % 2 === 0 ? (['a', 'b'] as const) : (['b', 'a'] as const);
+    for (const side of order) runs[side].push(await load(side === 'a' ? a : b, options.seconds, options.connections));
+  }
+  const median = (list: LoadResult[]): LoadResult => {
+    const sorted = [...list].sort((x, y) => x.rps - y.rps);
+    const mid = sorted[Math.floor(sorted.length / 2)];
+    const p99s = list.map((r) => r.p99).sort((x, y) => x - y);
+    return { ...mid, p99: p99s[Math.floor(p99s.length / 2)] };
+  };
+  return { a: median(runs.a), b: median(runs.b), runs };
+}

@@ -1,0 +1,218 @@
+import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { startStandaloneServer } from '@apollo/server/standalone';
+import { loadConfig } from '../src/config/config';
+import { createLogger } from '../src/logging/logger';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { createApp, type App } from '../src/app/create-app';
+import { antavoEscherConfig } from '../src/auth/escher';
+import { signRequest } from '../test/support/signers/escher-signer';
+import { compare, type LoadResult, type LoadTarget } from './load';
+import { authCost, benchRequests } from './auth-cost';
+
+/**
+ * `npm run bench`: every comparison runs both sides in the same process and the same run,
+ * alternating, and reports the ratio (see bench/README in the main README).
+ */
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const ADMIN_KEY = 'bench-admin-key-0001';
+const ADMIN_SECRET = 'bench-admin-secret-0123456789abcdef';
+
+export const OFFERS_QUERY = `query Offers {
+  offers(first: 50) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      id name type weight couponPool recurring startsAt endsAt minTotal maxTotal applications
+      redemptionFrequencyThreshold redemptionFrequencyPeriod
+      segments { id name } stores { id name } exclusive requiredMatch
+      requiredItems { type minQuantity ids } eligibleMatch eligibleItems { type minQuantity ids }
+      discount { type value target maxQuantity } cardEnabled cardTitle cardDescription cardImage
+      issuanceStartAt issuanceEndAt displayComingSoon hideRestricted inventorySize inventoryScope
+      issuanceFrequencyThreshold issuanceFrequencyPeriod
+    }
+  }
+}`;
+
+function offers(count: number): Record<string, unknown>[] {
+  const base = JSON.parse(readFileSync(resolve(process.cwd(), 'src/entities/fixtures/offers.json'), 'utf8'));
+  return Array.from({ length: count }, (_, i) => ({ ...base[i % base.length], id: `bench${String(i).padStart(5, '0')}` }));
+}
+
+async function startApp(mongoUri: string, env: Record<string, string> = {}): Promise<{ app: App; url: string }> {
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    MONGODB_URI: mongoUri,
+    PORT: '0',
+    ADMIN_API_KEY: ADMIN_KEY,
+    ADMIN_API_SECRET: ADMIN_SECRET,
+    SECRETS_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
+    LOG_LEVEL: 'error',
+    TRUST_PROXY: '127.0.0.1',
+    ...env,
+  });
+  const app = await createApp({ config, logger: createLogger({ level: 'error' }), mongoUri });
+  return { app, url: await app.listen() };
+}
+
+async function gql(url: string, key: string, query: string, variables?: unknown): Promise<any> {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': key },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data?: unknown; errors?: unknown };
+  if (body.errors) throw new Error(`bench setup failed: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
+function line(label: string, r: LoadResult): string {
+  return `  ${label.padEnd(44)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   non-2xx ${r.non2xx}`;
+}
+
+function ratio(label: string, a: LoadResult, b: LoadResult): string {
+  return `  ${label}: ${((a.rps / b.rps) * 100).toFixed(1)}% (${a.rps.toFixed(0)} / ${b.rps.toFixed(0)} req/s)`;
+}
+
+function assertStatuses(label: string, r: LoadResult, expected: number) {
+  const bad = Object.entries(r.statusCounts).filter(([code]) => Number(code) !== expected);
+  if (bad.length > 0 || r.errors > 0) throw new Error(`${label}: unexpected statuses ${JSON.stringify(r.statusCounts)}, ${r.errors} errors`);
+}
+
+async function startDatabase(): Promise<{ uri: string; kind: string; stop: () => void }> {
+  const child = spawn(process.execPath, [resolve(__dirname, 'database-process.js')], { stdio: ['pipe', 'pipe', 'inherit'], env: process.env });
+  const first = await new Promise<string>((ok, fail) => {
+    createInterface({ input: child.stdout! }).once('line', ok);
+    child.once('exit', (code) => fail(new Error(`database process exited with ${code}`)));
+  });
+  const { uri, kind } = JSON.parse(first) as { uri: string; kind: string };
+  return { uri, kind, stop: () => child.stdin!.end() };
+}
+
+async function main() {
+  const mongo = await startDatabase();
+  const { app, url } = await startApp(mongo.uri.replace(/\/bench(\?|$)/, '/bench_main$1'));
+  const client = await gql(url, ADMIN_KEY, 'mutation { createApiCredential(input: { name: "bench client" }) { credential { key } secret } }');
+  const clientKey: string = client.createApiCredential.credential.key;
+  const clientSecret: string = client.createApiCredential.secret;
+  await gql(url, ADMIN_KEY, 'mutation($d: [JSONObject!]!) { importEntities(entity: OFFER, documents: $d) { created } }', { d: offers(200) });
+
+  const body = JSON.stringify({ query: OFFERS_QUERY });
+  const plain: LoadTarget = { url, method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json', 'x-api-key': clientKey }, body };
+  console.log(`\nnpm run bench — ${ROUNDS} alternating rounds of ${SECONDS}s, ${CONNECTIONS} connections, medians; database: ${mongo.kind}\n`);
+
+  // 1. The project against Apollo Server alone, answering the same response from memory.
+  const canned = await gql(url, clientKey, OFFERS_QUERY);
+  const bare = new ApolloServer({
+    typeDefs: readFileSync(resolve(process.cwd(), 'schema.graphql'), 'utf8'),
+    resolvers: { Query: { offers: () => canned.offers } },
+  });
+  const { url: bareUrl } = await startStandaloneServer(bare, { listen: { port: 0, host: '127.0.0.1' } });
+  const bareTarget: LoadTarget = { url: bareUrl.replace(/\/$/, ''), method: 'POST', path: '/', headers: { 'content-type': 'application/json' }, body };
+  const entities = await compare(plain, bareTarget, { rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS });
+  assertStatuses('project', entities.a, 200);
+  assertStatuses('bare', entities.b, 200);
+  console.log('offers(first: 50), every nested field selected');
+  console.log(line('project (auth, cache, full pipeline)', entities.a));
+  console.log(line('Apollo Server alone, response from memory', entities.b));
+  console.log(ratio('project / bare', entities.a, entities.b));
+  await bare.stop();
+
+  // 2. Fully secured against plain, same server: signed, IP filter of 1,000 entries, enforcement on.
+  const entries = Array.from({ length: 999 }, (_, i) => `10.${(i >> 8) & 255}.${i & 255}.0/24`);
+  entries.push('203.0.113.0/24');
+  // Written in one update (the mutation path is exercised by the tests, not timed here).
+  await app.services.security.model.updateOne(
+    { _id: 'settings' },
+    { $set: { 'endpoints.ENTITIES.ipFilters': entries } },
+    { upsert: true },
+  );
+  await app.services.security.changed();
+  await gql(url, ADMIN_KEY, 'mutation { setSignatureEnforcement(endpoint: ENTITIES, enforced: true) { signatureCheckEnabled } }');
+  const setModules = (on: boolean) =>
+    gql(url, ADMIN_KEY, `mutation { a: setSecurityModule(module: IP_FILTER, enabled: ${on}) { ipFilterEnabled } b: setSecurityModule(module: SIGNATURE_CHECK, enabled: ${on}) { signatureCheckEnabled } }`);
+  const host = new URL(url).host;
+  const signed = (): LoadTarget => ({
+    ...plain,
+    // Signed once per measurement: a signature stays valid for the clock skew (300 s).
+    headers: {
+      ...(signRequest({
+        method: 'POST',
+        url: '/graphql',
+        headers: { host, 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.50' },
+        body,
+        key: clientKey,
+        secret: clientSecret,
+        config: antavoEscherConfig('local'),
+      }) as Record<string, string>),
+    },
+  });
+  const rounds: { secured: LoadResult[]; plain: LoadResult[] } = { secured: [], plain: [] };
+  for (let i = 0; i < ROUNDS; i++) {
+    await setModules(true);
+    const s = await compare(signed(), signed(), { rounds: 1, seconds: SECONDS, connections: CONNECTIONS });
+    rounds.secured.push(s.a, s.b);
+    await setModules(false);
+    const p = await compare(plain, plain, { rounds: 1, seconds: SECONDS, connections: CONNECTIONS });
+    rounds.plain.push(p.a, p.b);
+  }
+  const med = (list: LoadResult[]) => [...list].sort((x, y) => x.rps - y.rps)[Math.floor(list.length / 2)];
+  rounds.secured.forEach((r) => assertStatuses('secured', r, 200));
+  console.log('\nsame query, same server: fully secured vs plain key with the modules off');
+  console.log(line('secured (signed, 1,000 IP entries, enforced)', med(rounds.secured)));
+  console.log(line('plain key, modules off', med(rounds.plain)));
+  console.log(ratio('secured / plain', med(rounds.secured), med(rounds.plain)));
+  await setModules(false);
+
+  const requests = benchRequests({ clientKey, clientSecret, host, body });
+  const plainCost = authCost(app, requests.plain);
+  await setModules(true);
+  const securedCost = authCost(app, requests.signed);
+  await setModules(false);
+  console.log('\nauthentication step per request, in process (median of 5 × 20,000 calls)');
+  console.log(`  plain key, modules off:                       ${plainCost.toFixed(2)} µs`);
+  console.log(`  signed, 1,000-entry IP filter, enforced:      ${securedCost.toFixed(2)} µs`);
+
+  // 3. Error log: a stream of failing calls (401s and validation errors), recording on vs off.
+  const { app: quiet, url: quietUrl } = await startApp(mongo.uri.replace(/\/bench(\?|$)/, '/bench_quiet$1'), { ERROR_LOG_ENABLED: 'false' });
+  const failing = (base: string, i: number): LoadTarget =>
+    i % 2 === 0
+      ? { url: base, method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json', 'x-api-key': 'no-such-key-0000' }, body }
+      : { url: base, method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json', 'x-api-key': clientKey }, body: JSON.stringify({ query: '{ offers(first: 5) { nodes { id nope } } }', variables: { password: 'hunter2-hunter2' } }) };
+  const recOn: LoadResult[] = [];
+  const recOff: LoadResult[] = [];
+  for (const kind of [0, 1]) {
+    const r = await compare(failing(url, kind), failing(quietUrl, kind), { rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS });
+    assertStatuses('recording on', r.a, kind === 0 ? 401 : 400);
+    recOn.push(r.a);
+    recOff.push(r.b);
+  }
+  await app.services.errorLog.recorder.flush(30_000);
+  const stored = await app.services.errorLog.model.estimatedDocumentCount();
+  console.log('\nfailing calls (401 unknown key, 400 validation error): error log recording on vs off');
+  console.log(line('401s, recording on', recOn[0]));
+  console.log(line('401s, recording off', recOff[0]));
+  console.log(ratio('401s on / off', recOn[0], recOff[0]));
+  console.log(line('400s, recording on', recOn[1]));
+  console.log(line('400s, recording off', recOff[1]));
+  console.log(ratio('400s on / off', recOn[1], recOff[1]));
+  console.log(`  records written: ${stored}; dropped: ${app.services.errorLog.recorder.dropped}`);
+
+  await quiet.stop();
+  await app.stop();
+  mongo.stop();
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
