@@ -99,6 +99,8 @@ export async function createApp({ config, logger, mongoUri }: AppOptions): Promi
     // Introspection is on for Sandbox; it still needs a valid credential like any operation.
     introspection: true,
     includeStacktraceInErrorResponses: false,
+    // main.ts owns SIGTERM: Apollo's own handler would stop it behind our back and re-raise.
+    stopOnTerminationSignals: false,
     formatError: createFormatError(logger, false),
     plugins: [
       // Sandbox also in production: admins run the security mutations there.
@@ -152,9 +154,12 @@ export async function createApp({ config, logger, mongoUri }: AppOptions): Promi
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      logger.debug('http server closed');
       await apollo.stop();
       await errorLog.stop();
+      logger.debug('error log flushed');
       await connection.close();
+      logger.debug('database connection closed');
     },
   };
 }

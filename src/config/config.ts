@@ -1,3 +1,5 @@
+import { parseIpEntry } from '../auth/ip/ip-entry';
+
 /**
  * The only module that reads `process.env`. Every variable of CONTRACT §1 (and the few the
  * project adds) is parsed and checked here once, at start: a bad value stops the process
@@ -129,6 +131,13 @@ export function loadConfig(env: Env = process.env): Config {
     .split(',')
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '');
+  for (const entry of trustProxy) {
+    try {
+      parseIpEntry(entry);
+    } catch (err) {
+      throw new ConfigError('TRUST_PROXY', (err as Error).message);
+    }
+  }
 
   const logLevel = str(env, 'LOG_LEVEL') ?? (nodeEnv === 'test' ? 'warn' : 'info');
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
