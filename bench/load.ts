@@ -1,4 +1,6 @@
-import autocannon from 'autocannon';
+import { fork } from 'node:child_process';
+import { resolve } from 'node:path';
+import type autocannon from 'autocannon';
 
 export interface LoadTarget {
   url: string;
@@ -14,22 +16,34 @@ export interface LoadResult {
   p50: number;
   errors: number;
   non2xx: number;
+  /**
+   * CPU time of the bench process per request, in µs: the servers under test run there,
+   * while the load generator and the database have processes of their own.
+   */
+  serverUsPerRequest: number;
   statusCounts: Record<string, number>;
 }
 
-/**
- * Drives one target with autocannon in a worker thread, so the load generator gets its own
- * core and the server under test (in the main thread) the other.
- */
+function runAutocannon(options: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((ok, fail) => {
+    const child = fork(resolve(__dirname, 'load-worker.js'), [JSON.stringify(options)], { stdio: 'inherit' });
+    child.once('message', (result) => ok(result as autocannon.Result));
+    child.once('exit', (code) => (code === 0 ? undefined : fail(new Error(`load generator exited with ${code}`))));
+  });
+}
+
+/** Drives one target with autocannon in its own process and measures this process's CPU. */
 export async function load(target: LoadTarget, seconds: number, connections = 16): Promise<LoadResult> {
-  const result = await autocannon({
+  const before = process.cpuUsage();
+  const result = await runAutocannon({
     url: target.url,
     connections,
     duration: seconds,
-    workers: 1,
     requests: [{ method: target.method, path: target.path, headers: target.headers, body: target.body }],
   });
+  const cpu = process.cpuUsage(before);
   return {
+    serverUsPerRequest: (cpu.user + cpu.system) / Math.max(1, result.requests.total),
     rps: result.requests.average,
     p99: result.latency.p99,
     p50: result.latency.p50,

@@ -73,11 +73,12 @@ async function gql(url: string, key: string, query: string, variables?: unknown)
 }
 
 function line(label: string, r: LoadResult): string {
-  return `  ${label.padEnd(44)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   non-2xx ${r.non2xx}`;
+  return `  ${label.padEnd(44)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   server CPU ${r.serverUsPerRequest.toFixed(0).padStart(5)} µs/req`;
 }
 
 function ratio(label: string, a: LoadResult, b: LoadResult): string {
-  return `  ${label}: ${((a.rps / b.rps) * 100).toFixed(1)}% (${a.rps.toFixed(0)} / ${b.rps.toFixed(0)} req/s)`;
+  const cost = ((a.serverUsPerRequest / b.serverUsPerRequest - 1) * 100).toFixed(1);
+  return `  ${label}: throughput ${((a.rps / b.rps) * 100).toFixed(1)}% (${a.rps.toFixed(0)} / ${b.rps.toFixed(0)} req/s); server CPU per request ${cost}% (${a.serverUsPerRequest.toFixed(0)} vs ${b.serverUsPerRequest.toFixed(0)} µs)`;
 }
 
 function assertStatuses(label: string, r: LoadResult, expected: number) {
@@ -107,6 +108,8 @@ async function main() {
   const plain: LoadTarget = { url, method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json', 'x-api-key': clientKey }, body };
   console.log(`\nnpm run bench — ${ROUNDS} alternating rounds of ${SECONDS}s, ${CONNECTIONS} connections, medians; database: ${mongo.kind}\n`);
 
+  const only = process.env.BENCH_ONLY; // entities | security | errorlog
+  if (!only || only === 'entities') {
   // 1. The project against Apollo Server alone, answering the same response from memory.
   const canned = await gql(url, clientKey, OFFERS_QUERY);
   const bare = new ApolloServer({
@@ -123,6 +126,8 @@ async function main() {
   console.log(line('Apollo Server alone, response from memory', entities.b));
   console.log(ratio('project / bare', entities.a, entities.b));
   await bare.stop();
+  }
+  if (!only || only === 'security') {
 
   // 2. Fully secured against plain, same server: signed, IP filter of 1,000 entries, enforcement on.
   const entries = Array.from({ length: 999 }, (_, i) => `10.${(i >> 8) & 255}.${i & 255}.0/24`);
@@ -179,22 +184,29 @@ async function main() {
   console.log(`  plain key, modules off:                       ${plainCost.toFixed(2)} µs`);
   console.log(`  signed, 1,000-entry IP filter, enforced:      ${securedCost.toFixed(2)} µs`);
 
+  }
+  if (!only || only === 'errorlog') {
   // 3. Error log: a stream of failing calls (401s and validation errors), recording on vs off.
+  // Two fresh instances that differ only in the switch, each with its own database.
+  const { app: recording, url: recordingUrl } = await startApp(mongo.uri.replace(/\/bench(\?|$)/, '/bench_recording$1'));
   const { app: quiet, url: quietUrl } = await startApp(mongo.uri.replace(/\/bench(\?|$)/, '/bench_quiet$1'), { ERROR_LOG_ENABLED: 'false' });
+  for (const target of [recordingUrl, quietUrl]) {
+    await gql(target, ADMIN_KEY, 'mutation($d: [JSONObject!]!) { importEntities(entity: OFFER, documents: $d) { created } }', { d: offers(200) });
+  }
   const failing = (base: string, i: number): LoadTarget =>
     i % 2 === 0
       ? { url: base, method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json', 'x-api-key': 'no-such-key-0000' }, body }
-      : { url: base, method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json', 'x-api-key': clientKey }, body: JSON.stringify({ query: '{ offers(first: 5) { nodes { id nope } } }', variables: { password: 'hunter2-hunter2' } }) };
+      : { url: base, method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json', 'x-api-key': ADMIN_KEY }, body: JSON.stringify({ query: '{ offers(first: 5) { nodes { id nope } } }', variables: { password: 'hunter2-hunter2' } }) };
   const recOn: LoadResult[] = [];
   const recOff: LoadResult[] = [];
   for (const kind of [0, 1]) {
-    const r = await compare(failing(url, kind), failing(quietUrl, kind), { rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS });
+    const r = await compare(failing(recordingUrl, kind), failing(quietUrl, kind), { rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS });
     assertStatuses('recording on', r.a, kind === 0 ? 401 : 400);
     recOn.push(r.a);
     recOff.push(r.b);
   }
-  await app.services.errorLog.recorder.flush(30_000);
-  const stored = await app.services.errorLog.model.estimatedDocumentCount();
+  await recording.services.errorLog.recorder.flush(30_000);
+  const stored = await recording.services.errorLog.model.estimatedDocumentCount();
   console.log('\nfailing calls (401 unknown key, 400 validation error): error log recording on vs off');
   console.log(line('401s, recording on', recOn[0]));
   console.log(line('401s, recording off', recOff[0]));
@@ -202,9 +214,11 @@ async function main() {
   console.log(line('400s, recording on', recOn[1]));
   console.log(line('400s, recording off', recOff[1]));
   console.log(ratio('400s on / off', recOn[1], recOff[1]));
-  console.log(`  records written: ${stored}; dropped: ${app.services.errorLog.recorder.dropped}`);
+  console.log(`  records written: ${stored}; dropped: ${recording.services.errorLog.recorder.dropped}`);
 
+  await recording.stop();
   await quiet.stop();
+  }
   await app.stop();
   mongo.stop();
 }

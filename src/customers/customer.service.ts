@@ -2,7 +2,8 @@ import { Types } from 'mongoose';
 import type { Connection as MongooseConnection } from 'mongoose';
 import type { Logger } from 'pino';
 import { badUserInput } from '../common/errors';
-import { decodeCursor, encodeCursor, type Connection } from '../common/pagination';
+import type { Connection } from '../common/pagination';
+import { NEWEST_FIRST, newestFirstPage } from '../common/newest-first';
 import {
   ACCOUNT_NAME,
   DEFAULT_ACCOUNT,
@@ -71,16 +72,6 @@ function profileFields(data: ProfileData): { set: Partial<CustomerDoc>; history:
   if (data.last_name !== undefined) (set.lastName = data.last_name), (history.last_name = data.last_name);
   // The password is never copied into the history, not even masked.
   return { set, history };
-}
-
-type EventCursor = { t: number; id: string };
-
-function decodeEventCursor(after: string): EventCursor {
-  const key = decodeCursor(after) as Partial<EventCursor> | null;
-  if (!key || typeof key.t !== 'number' || typeof key.id !== 'string' || !Types.ObjectId.isValid(key.id)) {
-    throw badUserInput('"after" is not a customer event cursor', { argumentName: 'after' });
-  }
-  return key as EventCursor;
 }
 
 /**
@@ -218,37 +209,16 @@ export class CustomerService {
     return toCustomer(doc);
   }
 
-  /** A customer's accepted events, newest first, keyset-paged on (occurredAt, _id). */
-  async history(customer: string, first: number, after: string | null | undefined): Promise<Connection<CustomerEvent>> {
-    const base = { customer };
-    let query: Record<string, unknown> = base;
-    if (after !== undefined && after !== null) {
-      const c = decodeEventCursor(after);
-      const at = new Date(c.t);
-      const oid = new Types.ObjectId(c.id);
-      query = { customer, $or: [{ occurredAt: { $lt: at } }, { occurredAt: at, _id: { $lt: oid } }] };
-    }
-    const [docs, totalCount] = await Promise.all([
-      this.events.find(query).sort({ occurredAt: -1, _id: -1 }).limit(first + 1).toArray(),
-      this.events.countDocuments(base),
-    ]);
-    const nodes: CustomerEvent[] = docs.slice(0, first).map((d) => ({
-      id: d._id.toHexString(),
-      action: d.action,
-      data: d.data ?? {},
-      occurredAt: d.occurredAt,
-    }));
-    const edges = nodes.map((node) => ({ cursor: encodeCursor({ t: node.occurredAt.getTime(), id: node.id }), node }));
-    return {
-      nodes,
-      edges,
-      totalCount,
-      pageInfo: {
-        hasNextPage: docs.length > first,
-        hasPreviousPage: after !== undefined && after !== null,
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges[edges.length - 1]?.cursor ?? null,
-      },
-    };
+  /** A customer's accepted events, newest first. */
+  history(customer: string, first: number, after: string | null | undefined): Promise<Connection<CustomerEvent>> {
+    return newestFirstPage({
+      filter: { customer },
+      first,
+      after,
+      find: (query, limit) => this.events.find(query).sort(NEWEST_FIRST).limit(limit).toArray(),
+      count: (filter) => this.events.countDocuments(filter),
+      toNode: (d): CustomerEvent => ({ id: d._id.toHexString(), action: d.action, data: d.data ?? {}, occurredAt: d.occurredAt }),
+      what: 'a customer event',
+    });
   }
 }

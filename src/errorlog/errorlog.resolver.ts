@@ -4,7 +4,8 @@ import { ErrorLog, ErrorLogConnection } from './errorlog.type';
 import { ErrorLogFilter } from './errorlog.filter.input';
 import type { ErrorLogDoc } from './errorlog.model';
 import { RootField } from '../security/root-field';
-import { decodeCursor, encodeCursor, pageSize, type Connection } from '../common/pagination';
+import { pageSize, type Connection } from '../common/pagination';
+import { NEWEST_FIRST, newestFirstPage } from '../common/newest-first';
 import { badUserInput } from '../common/errors';
 import type { RequestContext } from '../graphql/context';
 
@@ -26,16 +27,6 @@ function mongoFilter(filter: ErrorLogFilter | undefined): Record<string, unknown
   return q;
 }
 
-type Cursor = { t: number; id: string };
-
-function decodeLogCursor(after: string): Cursor {
-  const key = decodeCursor(after) as Partial<Cursor> | null;
-  if (!key || typeof key.t !== 'number' || typeof key.id !== 'string' || !Types.ObjectId.isValid(key.id)) {
-    throw badUserInput('"after" is not an error log cursor');
-  }
-  return key as Cursor;
-}
-
 @Resolver()
 export class ErrorLogResolver {
   @Query(() => ErrorLogConnection, { description: 'Failed calls, newest first.' })
@@ -46,34 +37,16 @@ export class ErrorLogResolver {
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ): Promise<Connection<ErrorLog>> {
-    const size = pageSize(first);
-    const base = mongoFilter(filter);
-    let query = base;
-    if (after) {
-      const c = decodeLogCursor(after);
-      const at = new Date(c.t);
-      const id = new Types.ObjectId(c.id);
-      // Keyset paging on (occurredAt, _id) descending: stable while new records arrive.
-      query = { $and: [base, { $or: [{ occurredAt: { $lt: at } }, { occurredAt: at, _id: { $lt: id } }] }] };
-    }
     const model = ctx.services.errorLog.model;
-    const [docs, totalCount] = await Promise.all([
-      model.find(query).sort({ occurredAt: -1, _id: -1 }).limit(size + 1).lean<ErrorLogDoc[]>(),
-      model.countDocuments(base),
-    ]);
-    const nodes = docs.slice(0, size).map(toErrorLog);
-    const edges = nodes.map((node) => ({ cursor: encodeCursor({ t: node.occurredAt.getTime(), id: node.id }), node }));
-    return {
-      nodes,
-      edges,
-      totalCount,
-      pageInfo: {
-        hasNextPage: docs.length > size,
-        hasPreviousPage: after !== undefined && after !== null,
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges[edges.length - 1]?.cursor ?? null,
-      },
-    };
+    return newestFirstPage({
+      filter: mongoFilter(filter),
+      first: pageSize(first),
+      after,
+      find: (query, limit) => model.find(query).sort(NEWEST_FIRST).limit(limit).lean<ErrorLogDoc[]>(),
+      count: (query) => model.countDocuments(query),
+      toNode: toErrorLog,
+      what: 'an error log',
+    });
   }
 
   @Query(() => ErrorLog, { nullable: true })
