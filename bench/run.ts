@@ -11,6 +11,7 @@ import { createInterface } from 'node:readline';
 import { createApp, type App } from '../src/app/create-app';
 import { antavoEscherConfig } from '../src/auth/escher';
 import { signRequest } from '../test/support/signers/escher-signer';
+import { OFFER_FIELDS } from '../test/support/queries';
 import { compare, type LoadResult, type LoadTarget } from './load';
 import { authCost, benchRequests } from './auth-cost';
 
@@ -28,15 +29,7 @@ export const OFFERS_QUERY = `query Offers {
   offers(first: 50) {
     totalCount
     pageInfo { hasNextPage endCursor }
-    nodes {
-      id name type weight couponPool recurring startsAt endsAt minTotal maxTotal applications
-      redemptionFrequencyThreshold redemptionFrequencyPeriod
-      segments { id name } stores { id name } exclusive requiredMatch
-      requiredItems { type minQuantity ids } eligibleMatch eligibleItems { type minQuantity ids }
-      discount { type value target maxQuantity } cardEnabled cardTitle cardDescription cardImage
-      issuanceStartAt issuanceEndAt displayComingSoon hideRestricted inventorySize inventoryScope
-      issuanceFrequencyThreshold issuanceFrequencyPeriod
-    }
+    nodes { ${OFFER_FIELDS} }
   }
 }`;
 

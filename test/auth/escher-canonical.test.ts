@@ -8,20 +8,10 @@ import assert from 'node:assert/strict';
 import { assembleCanonicalRequest, canonicalizeHeaders, canonicalizeTarget, normalizeHeaderValue } from '../../src/auth/escher/canonical';
 import { hashHex } from '../../src/auth/escher/signature';
 import { escherAuthCanonicalRequest, type EscherAuthConfig } from '../../src/auth/escher/escher-auth';
+import { mulberry32 as rng } from '../support/prng';
 
 const CONFIG: EscherAuthConfig = { algoPrefix: 'ANTAVO', vendorKey: 'Antavo', hashAlgo: 'SHA256', credentialScope: 'eu/api/antavo_request', authHeaderName: 'Authorization', dateHeaderName: 'Date' };
 
-/** mulberry32: small, seedable, good enough to spread test inputs. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TARGET_PIECES = [
   'a', 'Z', '0', '-', '_', '.', '~', '/', '//', '/./', '/../', '?', '&', '=', '+', '%20', '%2B', '%2F', '%', '%zz', '%E1%88%B4',

@@ -1,3 +1,4 @@
+import { mulberry32 } from '../support/prng';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import ipaddr from 'ipaddr.js';
@@ -372,17 +373,6 @@ describe('IpMatcher', () => {
 // addresses are parsed by ipaddr.js alone and compared as four 32-bit words in one 128-bit
 // space (IPv4 as ::ffff:a.b.c.d), by a linear scan over every entry.
 
-/** Deterministic so a failure can be replayed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface RefEntry {
   words: Uint32Array;

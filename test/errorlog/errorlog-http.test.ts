@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { dataOf, firstError, startTestServer, testMongo, type TestServer } from '../support/server';
 import { httpCall, type HttpResult } from '../support/http';
 import { manyOffers } from '../support/fixtures';
+import { mulberry32 } from '../support/prng';
 
 let server: TestServer;
 
@@ -113,15 +114,16 @@ describe('every failed call is recorded once, successes never', () => {
   });
 });
 
+test('retention: a TTL index removes records after ERROR_LOG_RETENTION_DAYS (default 30)', async () => {
+  const indexes = await errorLogs().listIndexes().toArray();
+  const ttl = indexes.find((i) => i.expireAfterSeconds !== undefined);
+  assert.ok(ttl, 'a TTL index exists');
+  assert.deepEqual(ttl.key, { occurredAt: 1 });
+  assert.equal(ttl.expireAfterSeconds, 30 * 86400);
+});
+
 describe('secrets never reach the error log', () => {
-  // Seeded PRNG: a failure can be replayed.
-  let seed = 0x9e3779b9;
-  const rand = () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = mulberry32(Number(process.env.ERRORLOG_SEED ?? 0x9e3779b9));
   const pick = <T>(list: T[]) => list[Math.floor(rand() * list.length)];
   const NAMES = ['password', 'newPassword', 'PASSWORD', 'Password', 'client_secret', 'apiSecret', 'SECRET', 'accessToken', 'refresh_token', 'TOKEN', 'api_key', 'Api_Key', 'API_KEY', 'userPassword', 'x_secret_value'];
   const mixCase = (name: string) => [...name].map((c) => (rand() < 0.3 ? c.toUpperCase() : c)).join('');

@@ -1,3 +1,4 @@
+import { mulberry32 } from '../support/prng';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'graphql';
@@ -464,16 +465,6 @@ describe('redactRequest and redactResponseBody', () => {
 const SEED = Number(process.env['REDACTION_SEED'] ?? 0x5eed1234);
 const PLANTS_PER_KIND = 1000;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const GRAPHQL_SENSITIVE = [
   'password', 'newPassword', 'PASSWORD', 'oldPassword', 'pass_word', 'client_secret', 'apiSecret', 'secret',
