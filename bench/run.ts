@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { loadConfig } from '../src/config/config';
 import { createLogger } from '../src/logging/logger';
 import { spawn } from 'node:child_process';
@@ -103,22 +104,29 @@ async function main() {
 
   const only = process.env.BENCH_ONLY; // entities | security | errorlog
   if (!only || only === 'entities') {
-  // 1. The project against Apollo Server alone, answering the same response from memory.
+  // 1. The project against Apollo Server alone, answering the same response from memory:
+  //    once configured like the project (cache-control plugin off), once with Apollo's defaults.
   const canned = await gql(url, clientKey, OFFERS_QUERY);
-  const bare = new ApolloServer({
-    typeDefs: readFileSync(resolve(process.cwd(), 'schema.graphql'), 'utf8'),
-    resolvers: { Query: { offers: () => canned.offers } },
-  });
-  const { url: bareUrl } = await startStandaloneServer(bare, { listen: { port: 0, host: '127.0.0.1' } });
-  const bareTarget: LoadTarget = { url: bareUrl.replace(/\/$/, ''), method: 'POST', path: '/', headers: { 'content-type': 'application/json' }, body };
-  const entities = await compare(plain, bareTarget, { rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS });
-  assertStatuses('project', entities.a, 200);
-  assertStatuses('bare', entities.b, 200);
   console.log('offers(first: 50), every nested field selected');
-  console.log(line('project (auth, cache, full pipeline)', entities.a));
-  console.log(line('Apollo Server alone, response from memory', entities.b));
-  console.log(ratio('project / bare', entities.a, entities.b));
-  await bare.stop();
+  for (const [label, plugins] of [
+    ['Apollo Server alone, same plugins as project', [ApolloServerPluginCacheControlDisabled()]],
+    ['Apollo Server alone, default plugins', []],
+  ] as const) {
+    const bare = new ApolloServer({
+      typeDefs: readFileSync(resolve(process.cwd(), 'schema.graphql'), 'utf8'),
+      resolvers: { Query: { offers: () => canned.offers } },
+      plugins: [...plugins],
+    });
+    const { url: bareUrl } = await startStandaloneServer(bare, { listen: { port: 0, host: '127.0.0.1' } });
+    const bareTarget: LoadTarget = { url: bareUrl.replace(/\/$/, ''), method: 'POST', path: '/', headers: { 'content-type': 'application/json' }, body };
+    const entities = await compare(plain, bareTarget, { rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS });
+    assertStatuses('project', entities.a, 200);
+    assertStatuses('bare', entities.b, 200);
+    console.log(line('project (auth, cache, full pipeline)', entities.a));
+    console.log(line(label, entities.b));
+    console.log(ratio('project / bare', entities.a, entities.b));
+    await bare.stop();
+  }
   }
   if (!only || only === 'security') {
 
