@@ -148,8 +148,9 @@ after(async () => {
 });
 
 describe('provider', () => {
-  test('logs exactly one info line naming the chosen provider', () => {
+  test('logs exactly one info line naming the chosen provider', (t) => {
     const info = providerLog.filter((l) => l.level === 30);
+    t.diagnostic(`conformance suite database: ${info[0]?.msg ?? provider.kind}`);
     assert.equal(info.length, 1, JSON.stringify(providerLog));
     assert.equal(info[0].provider, provider.kind);
     assert.match(info[0].msg, /^MongoDB: using /);

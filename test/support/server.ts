@@ -51,7 +51,8 @@ export function testMongo(): Promise<MongoProvider> {
   shared ??= provideMongo({
     uri: process.env.MONGODB_URI,
     dbName: 'test',
-    logger: createLogger({ level: process.env.LOG_LEVEL ?? 'warn' }),
+    // Info level: each test file's output says which database provider it ran on.
+    logger: createLogger({ level: process.env.LOG_LEVEL ?? 'info' }),
   });
   return shared;
 }
