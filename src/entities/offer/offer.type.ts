@@ -3,7 +3,7 @@ import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { FrequencyPeriod, InventoryScope, ItemRuleType, MatchMode } from './offer.enums';
 import { ConnectionType } from '../../common/pagination';
 
-@ObjectType({ description: 'A segment or store an offer is limited to.' })
+@ObjectType({ description: 'A segment or store an offer is limited to.', simpleResolvers: true })
 export class OfferRef {
   @Field(() => ID)
   id!: string;
@@ -12,7 +12,7 @@ export class OfferRef {
   name!: string | null;
 }
 
-@ObjectType({ description: 'An item rule (Antavo: an item of `required_items` / `eligible_items`).' })
+@ObjectType({ description: 'An item rule (Antavo: an item of `required_items` / `eligible_items`).', simpleResolvers: true })
 export class OfferItemRule {
   @Field(() => ItemRuleType)
   type!: ItemRuleType;
@@ -24,7 +24,7 @@ export class OfferItemRule {
   ids!: string[];
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class OfferDiscount {
   @Field(() => String, { description: 'e.g. "fixed price", "fixed discount", "percent discount".' })
   type!: string;
@@ -39,7 +39,12 @@ export class OfferDiscount {
   maxQuantity!: number | null;
 }
 
-@ObjectType({ description: 'An offer entity. Every field of the source document, in camelCase.' })
+/**
+ * Views are built once per cache load with plain properties, so the read-model types use
+ * type-graphql's simple resolvers: graphql-js reads the property directly instead of going
+ * through a per-field middleware wrapper (the nested offers query resolves ~3,000 fields).
+ */
+@ObjectType({ description: 'An offer entity. Every field of the source document, in camelCase.', simpleResolvers: true })
 export class Offer {
   @Field(() => ID) id!: string;
   @Field(() => String) name!: string;

@@ -1,7 +1,7 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: 'One level of a tier structure (Antavo: an item of `tiers`).' })
+@ObjectType({ description: 'One level of a tier structure (Antavo: an item of `tiers`).', simpleResolvers: true })
 export class TierLevel {
   @Field(() => ID)
   id!: string;
@@ -13,7 +13,7 @@ export class TierLevel {
   threshold!: number;
 }
 
-@ObjectType({ description: 'A tier structure: a points account and its levels.' })
+@ObjectType({ description: 'A tier structure: a points account and its levels.', simpleResolvers: true })
 export class Tier {
   @Field(() => ID)
   id!: string;
