@@ -7,6 +7,7 @@ import { startStandaloneServer } from '@apollo/server/standalone';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { loadConfig } from '../src/config/config';
 import { createLogger } from '../src/logging/logger';
+import { replaceDatabaseName } from '../src/db/provider';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { createApp, type App } from '../src/app/create-app';
@@ -92,7 +93,7 @@ async function startDatabase(): Promise<{ uri: string; kind: string; stop: () =>
 
 async function main() {
   const mongo = await startDatabase();
-  const { app, url } = await startApp(mongo.uri.replace(/\/bench(\?|$)/, '/bench_main$1'));
+  const { app, url } = await startApp(replaceDatabaseName(mongo.uri, 'bench_main'));
   const client = await gql(url, ADMIN_KEY, 'mutation { createApiCredential(input: { name: "bench client" }) { credential { key } secret } }');
   const clientKey: string = client.createApiCredential.credential.key;
   const clientSecret: string = client.createApiCredential.secret;
@@ -189,8 +190,8 @@ async function main() {
   if (!only || only === 'errorlog') {
   // 3. Error log: a stream of failing calls (401s and validation errors), recording on vs off.
   // Two fresh instances that differ only in the switch, each with its own database.
-  const { app: recording, url: recordingUrl } = await startApp(mongo.uri.replace(/\/bench(\?|$)/, '/bench_recording$1'));
-  const { app: quiet, url: quietUrl } = await startApp(mongo.uri.replace(/\/bench(\?|$)/, '/bench_quiet$1'), { ERROR_LOG_ENABLED: 'false' });
+  const { app: recording, url: recordingUrl } = await startApp(replaceDatabaseName(mongo.uri, 'bench_recording'));
+  const { app: quiet, url: quietUrl } = await startApp(replaceDatabaseName(mongo.uri, 'bench_quiet'), { ERROR_LOG_ENABLED: 'false' });
   for (const target of [recordingUrl, quietUrl]) {
     await gql(target, ADMIN_KEY, 'mutation($d: [JSONObject!]!) { importEntities(entity: OFFER, documents: $d) { created } }', { d: offers(200) });
   }

@@ -1,5 +1,5 @@
 import { apiKeyHint } from '../errorlog/redaction';
-import type { CredentialStore } from '../credentials/credential-store';
+import type { CredentialLookup, CredentialStore } from '../credentials/credential-store';
 import type { RawRequest } from '../http/raw-request';
 import { hasEscherAuthorization, verifySignedRequest, type EscherConfig } from './escher';
 import { resolveClientAddress, type IpMatcher } from './ip';
@@ -44,6 +44,9 @@ export class Authenticator {
     });
 
     if (hasEscherAuthorization(request.headers, escher)) {
+      // The verifier asks for the secret once; keep what it was given so the credential is
+      // not looked up (and hashed) a second time on every signed request.
+      let lookup: CredentialLookup | undefined;
       const result = verifySignedRequest(
         { method: request.method, url: request.url, headers: request.headers, body: request.body },
         {
@@ -51,19 +54,17 @@ export class Authenticator {
           clockSkewSeconds,
           now,
           lookupSecret: (key) => {
-            const found = credentials.lookup(key);
-            return found.status === 'active' ? found.credential.secret : undefined;
+            lookup = credentials.lookup(key);
+            return lookup.status === 'active' ? lookup.credential.secret : undefined;
           },
         },
       );
       if (!result.ok) {
-        const found = result.apiKey ? credentials.lookup(result.apiKey) : undefined;
-        const reason = found?.status === 'revoked' ? 'the API key has been revoked' : result.reason;
+        const reason = lookup?.status === 'revoked' ? 'the API key has been revoked' : result.reason;
         return refuse(`Invalid request signature: ${reason}`, result.apiKey);
       }
-      const found = credentials.lookup(result.apiKey);
-      if (found.status !== 'active') return refuse('the API key is unknown or revoked', result.apiKey);
-      return { credential: found.credential, method: 'signature', client, keyHint: apiKeyHint(result.apiKey), failure: undefined };
+      if (lookup?.status !== 'active') return refuse('the API key is unknown or revoked', result.apiKey);
+      return { credential: lookup.credential, method: 'signature', client, keyHint: apiKeyHint(result.apiKey), failure: undefined };
     }
 
     const key = plainKey(request);

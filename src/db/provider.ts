@@ -89,12 +89,25 @@ function externalProvider(uri: string): MongoProvider {
 
 /** Adds `/<dbName>` to a connection string that names no database; leaves others alone. */
 export function withDatabaseName(uri: string, dbName: string): string {
-  const match = /^(mongodb(?:\+srv)?:\/\/)([^/?]*)(\/[^?]*)?(\?.*)?$/.exec(uri);
+  const match = URI_PARTS.exec(uri);
   if (!match) return uri;
   const [, scheme, authority, path, query] = match;
   if (path && path.length > 1) return uri;
   return `${scheme}${authority}/${encodeURIComponent(dbName)}${query ?? ''}`;
 }
+
+/**
+ * The same server with another database name (tests and benchmarks give each server its
+ * own database). Keeps credentials, several hosts and options, which `new URL` cannot parse.
+ */
+export function replaceDatabaseName(uri: string, dbName: string): string {
+  const match = URI_PARTS.exec(uri);
+  if (!match) throw new Error('not a mongodb:// connection string');
+  const [, scheme, authority, , query] = match;
+  return `${scheme}${authority}/${encodeURIComponent(dbName)}${query ?? ''}`;
+}
+
+const URI_PARTS = /^(mongodb(?:\+srv)?:\/\/)([^/?]*)(\/[^?]*)?(\?.*)?$/;
 
 /** The connection string with any password replaced, safe for logs. */
 export function redactUri(uri: string): string {

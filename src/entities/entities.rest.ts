@@ -30,7 +30,6 @@ export function handleEntities(
   if (raw.method !== 'GET') {
     return { ...sendJson(res, 405, restError(405, 'METHOD_NOT_ALLOWED', 'Only GET is supported'), { allow: 'GET' }) };
   }
-  call.endpoints = [ApiEndpoint.ENTITIES];
   const auth = services.authenticator.authenticate(raw);
   const refusal = authorize(auth, [{ endpoint: ApiEndpoint.ENTITIES }], services.security);
   if (refusal) {

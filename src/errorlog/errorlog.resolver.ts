@@ -1,4 +1,3 @@
-import { Types } from 'mongoose';
 import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
 import { ErrorLog, ErrorLogConnection } from './errorlog.type';
 import { ErrorLogFilter } from './errorlog.filter.input';

@@ -1,22 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
-
-interface ValidationErrorLike {
-  property: string;
-  constraints?: Record<string, string>;
-  children?: ValidationErrorLike[];
-}
-
-function flattenValidation(errors: ValidationErrorLike[], parent = ''): { field: string; message: string }[] {
-  return errors.flatMap((e) => {
-    const field = parent ? `${parent}.${e.property}` : e.property;
-    return [
-      ...Object.values(e.constraints ?? {}).map((message) => ({ field, message })),
-      ...flattenValidation(e.children ?? [], field),
-    ];
-  });
-}
+import { validationProblems, type ValidationErrorLike } from '../common/validation-problems';
 
 // graphql-js reports a bad literal (e.g. an unknown enum value) as a validation failure;
 // to a client it is bad input, and CONTRACT §5 names BAD_USER_INPUT for it.
@@ -33,7 +18,7 @@ export function createFormatError(logger: Logger, exposeInternals: boolean) {
     const code = extensions.code;
 
     if (code === 'BAD_USER_INPUT' && Array.isArray(extensions.validationErrors)) {
-      const problems = flattenValidation(extensions.validationErrors as ValidationErrorLike[]);
+      const problems = validationProblems(extensions.validationErrors as ValidationErrorLike[]);
       delete extensions.validationErrors;
       return {
         ...formatted,

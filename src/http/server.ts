@@ -9,6 +9,7 @@ import { handleEntities } from '../entities/entities.rest';
 import { BodyTooLargeError, readBody } from './read-body';
 import { CORS_HEADERS, graphqlErrorBody, sendJson, type SentResponse } from './respond';
 import type { RawRequest } from './raw-request';
+import { ApiEndpoint } from '../security/api-endpoint';
 
 export interface HttpServerOptions {
   apollo: ApolloServer<RequestContext>;
@@ -44,7 +45,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
       body: Buffer.alloc(0),
       socketAddress: req.socket.remoteAddress,
     };
-    const call: CallInfo = { raw: partial, endpoints: path.startsWith('/entities') ? ['ENTITIES'] : [] };
+    const call: CallInfo = { raw: partial, endpoints: path.startsWith('/entities') ? [ApiEndpoint.ENTITIES] : [] };
     let sent: SentResponse;
     let auth: AuthState | undefined;
     try {

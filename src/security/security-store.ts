@@ -30,6 +30,13 @@ export class SecurityStore extends PolledCache {
     this.model = securitySettingsModel(connection);
   }
 
+  override async start(): Promise<void> {
+    // One settings document holds everything; creating it here lets every later change be a
+    // single conditional update on an existing document.
+    await this.model.updateOne({ _id: SETTINGS_ID }, { $setOnInsert: { modules: {} } }, { upsert: true });
+    await super.start();
+  }
+
   protected async load(): Promise<void> {
     const doc = (await this.model.findById(SETTINGS_ID).lean<SecuritySettingsDoc>()) ?? { _id: SETTINGS_ID };
     const ipOn = doc.modules?.IP_FILTER === true;
@@ -65,7 +72,6 @@ export class SecurityStore extends PolledCache {
   async addIpFilter(endpoint: ApiEndpoint, input: string): Promise<SecuritySettings> {
     const { entry } = parseIpEntry(input);
     const path = `endpoints.${endpoint}.ipFilters`;
-    await this.model.updateOne({ _id: SETTINGS_ID }, { $setOnInsert: { modules: {} } }, { upsert: true });
     // The size guard is part of the same atomic update, so concurrent adds cannot overshoot it.
     const result = await this.model.updateOne(
       { _id: SETTINGS_ID, [`${path}.${MAX_IP_FILTERS_PER_ENDPOINT - 1}`]: { $exists: false } },

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { loadConfig, type Config } from '../../src/config/config';
 import { createLogger } from '../../src/logging/logger';
-import { provideMongo, type MongoProvider } from '../../src/db/provider';
+import { provideMongo, replaceDatabaseName, type MongoProvider } from '../../src/db/provider';
 import { createApp, type App } from '../../src/app/create-app';
 import { httpCall, type HttpResult } from './http';
 import { signWithEscher } from './signers/escher-signer';
@@ -57,11 +57,7 @@ export function testMongo(): Promise<MongoProvider> {
   return shared;
 }
 
-export function databaseUri(baseUri: string, dbName: string): string {
-  const url = new URL(baseUri);
-  url.pathname = `/${dbName}`;
-  return url.toString();
-}
+export const databaseUri = replaceDatabaseName;
 
 export function uniqueDbName(prefix = 't'): string {
   return `${prefix}_${randomBytes(6).toString('hex')}`;

@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
-import { validateSync, type ValidationError } from 'class-validator';
+import { validateSync } from 'class-validator';
+import { validationProblems } from '../../common/validation-problems';
 import { EntityKind } from '../entity-kind';
 import { TierDocument } from '../tier/tier.document';
 import { OfferDocument, offerCrossFieldProblems } from '../offer/offer.document';
@@ -14,21 +15,6 @@ export interface DocumentProblem {
   message: string;
 }
 
-function flatten(errors: ValidationError[], parent: string, out: { field: string; message: string }[]) {
-  for (const error of errors) {
-    const field = /^\d+$/.test(error.property)
-      ? `${parent}[${error.property}]`
-      : parent === ''
-        ? error.property
-        : `${parent}.${error.property}`;
-    for (const message of Object.values(error.constraints ?? {})) {
-      // class-validator names only the last property; the full path is what a person needs.
-      out.push({ field, message: message.replace(error.property, field) });
-    }
-    if (error.children?.length) flatten(error.children, field, out);
-  }
-}
-
 function problemsOf(kind: EntityKind, document: unknown): { field: string; message: string }[] {
   if (document === null || typeof document !== 'object' || Array.isArray(document)) {
     return [{ field: '', message: 'a document must be a JSON object' }];
@@ -37,9 +23,8 @@ function problemsOf(kind: EntityKind, document: unknown): { field: string; messa
     kind === EntityKind.TIER
       ? plainToInstance(TierDocument, document as object, { enableImplicitConversion: false })
       : plainToInstance(OfferDocument, document as object, { enableImplicitConversion: false });
-  const out: { field: string; message: string }[] = [];
   // Unknown keys are allowed (stored untouched); only the known ones are checked.
-  flatten(validateSync(instance, { forbidUnknownValues: false, whitelist: false }), '', out);
+  const out = validationProblems(validateSync(instance, { forbidUnknownValues: false, whitelist: false }));
   if (out.length === 0 && kind === EntityKind.OFFER) out.push(...offerCrossFieldProblems(instance as OfferDocument));
   return out;
 }

@@ -1,4 +1,4 @@
-import { ValidateBy, buildMessage, type ValidationOptions } from 'class-validator';
+import { IsDefined, IsString, Matches, MaxLength, ValidateBy, buildMessage, type ValidationOptions } from 'class-validator';
 
 /**
  * Validators for the source's loose types: Antavo sends some counts as numeric strings
@@ -77,3 +77,16 @@ export function IsIsoDateTime(options?: ValidationOptions): PropertyDecorator {
 export const ENTITY_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 export const ENTITY_ID_MESSAGE =
   '$property must be 1-128 characters of letters, digits, ".", "_", ":" or "-", starting with a letter or digit';
+
+/** What every entity document has: an id (its `_id` and URL segment) and a name. */
+export abstract class EntityDocument {
+  @IsDefined()
+  @IsString()
+  @Matches(ENTITY_ID, { message: ENTITY_ID_MESSAGE })
+  id!: string;
+
+  @IsDefined()
+  @IsString()
+  @MaxLength(256)
+  name!: string;
+}

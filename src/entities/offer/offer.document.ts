@@ -8,12 +8,11 @@ import {
   IsNumber,
   IsOptional,
   IsString,
-  Matches,
   MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
-import { ENTITY_ID, ENTITY_ID_MESSAGE, IsIntLike, IsIsoDateTime, IsLocalizedText } from '../import/validators';
+import { EntityDocument, IsIntLike, IsIsoDateTime, IsLocalizedText } from '../import/validators';
 
 /**
  * The offer entity as the Entities API sends it (snake_case), after the source's template.
@@ -73,17 +72,7 @@ export class DiscountDocument {
   max_quantity?: number;
 }
 
-export class OfferDocument {
-  @IsDefined()
-  @IsString()
-  @Matches(ENTITY_ID, { message: ENTITY_ID_MESSAGE })
-  id!: string;
-
-  @IsDefined()
-  @IsString()
-  @MaxLength(256)
-  name!: string;
-
+export class OfferDocument extends EntityDocument {
   @IsOptional() @IsString() type?: string;
   @IsOptional() @IsNumber(finite) weight?: number;
   @IsOptional() @IsString() coupon_pool?: string;

@@ -5,11 +5,10 @@ import {
   IsNumber,
   IsOptional,
   IsString,
-  Matches,
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { ENTITY_ID, ENTITY_ID_MESSAGE, IsIntLike, IsLocalizedText } from '../import/validators';
+import { EntityDocument, IsIntLike, IsLocalizedText } from '../import/validators';
 
 /**
  * The tier entity as the Entities API sends it (snake_case). Only known keys are checked;
@@ -30,17 +29,7 @@ export class TierLevelDocument {
   threshold!: number;
 }
 
-export class TierDocument {
-  @IsDefined()
-  @IsString()
-  @Matches(ENTITY_ID, { message: ENTITY_ID_MESSAGE })
-  id!: string;
-
-  @IsDefined()
-  @IsString()
-  @MaxLength(256)
-  name!: string;
-
+export class TierDocument extends EntityDocument {
   @IsOptional()
   @IsIntLike()
   rolling_months?: string | number;

@@ -16,6 +16,7 @@
  * also the algorithm prefix; Escher implementations all read it as the algorithm prefix.
  */
 import { createHash, createHmac } from 'node:crypto';
+import type { RequestToSign } from './request';
 
 export interface Aws4SignerConfig {
   algoPrefix: string;
@@ -25,20 +26,11 @@ export interface Aws4SignerConfig {
   dateHeaderName: string;
 }
 
-export type SignerHeaders = Readonly<Record<string, string | number | readonly string[] | undefined>>;
+export type { SignerHeaders } from './request';
 
-export interface Aws4SignInput {
-  method: string;
-  /** Path and query, as it will be sent. */
-  url: string;
-  headers: SignerHeaders;
-  body: string | Buffer;
-  key: string;
-  secret: string;
+export interface Aws4SignInput extends RequestToSign {
   config: Aws4SignerConfig;
   date: Date;
-  /** Signed in addition to host and the date header. */
-  headersToSign?: readonly string[];
   /** Sign exactly `headersToSign` (no implicit host/date): for building deliberately weak requests. */
   exactHeadersToSign?: boolean;
   /** Format of the date header when the signer adds it (default: RFC 1123 for `Date`, basic ISO otherwise). */

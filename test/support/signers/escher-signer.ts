@@ -6,21 +6,15 @@
 import { antavoEscherConfig, type EscherConfig } from '../../../src/auth/escher';
 import { createEscherAuth, signRequestAt, type EscherAuthHeaders, type EscherAuthRequest } from '../../../src/auth/escher/escher-auth';
 
-export type SignerHeaders = Readonly<Record<string, string | number | readonly string[] | undefined>>;
+import type { RequestToSign, SignerHeaders } from './request';
 
-export interface EscherSignInput {
-  method: string;
-  /** Path and query, as it will be sent. */
-  url: string;
-  headers: SignerHeaders;
-  body: string | Buffer;
-  key: string;
-  secret: string;
+export type { SignerHeaders } from './request';
+
+/** escher-auth always signs host and the date header, besides `headersToSign`. */
+export interface EscherSignInput extends RequestToSign {
   config: EscherConfig;
   /** Omit to sign with escher-auth's public API at the current time. */
   date?: Date;
-  /** Signed in addition to host and the date header (escher-auth always adds those two). */
-  headersToSign?: readonly string[];
 }
 
 function toPairs(headers: SignerHeaders): EscherAuthHeaders {
@@ -56,15 +50,6 @@ export function signRequest(input: EscherSignInput): Record<string, string | str
 }
 
 /** Antavo-configured escher-auth signing at the current time, for HTTP-level tests. */
-export function signWithEscher(input: {
-  method: string;
-  url: string;
-  headers: SignerHeaders;
-  body: string | Buffer;
-  key: string;
-  secret: string;
-  apiStack: string;
-  headersToSign?: readonly string[];
-}): Record<string, string | string[]> {
+export function signWithEscher(input: RequestToSign & { apiStack: string }): Record<string, string | string[]> {
   return signRequest({ ...input, config: antavoEscherConfig(input.apiStack) });
 }
