@@ -5,6 +5,7 @@ import { createLogger } from './logging/logger';
 import { provideMongo } from './db/provider';
 import { createApp } from './app/create-app';
 import { seedFixturesIfEmpty } from './entities/fixtures/seed';
+import { generateApiKey } from './credentials/credential-store';
 
 function configOrExit(): Config {
   try {
@@ -27,7 +28,7 @@ async function main() {
   if (!config.adminApiKey && mongo.kind !== 'uri') {
     // CONTRACT §1: in embedded mode a bootstrap admin is generated and printed once. It goes
     // to the terminal directly, never through the structured log.
-    generatedAdmin = { key: `admin-${randomBytes(6).toString('hex')}`, secret: randomBytes(24).toString('base64url') };
+    generatedAdmin = { key: generateApiKey(), secret: randomBytes(32).toString('base64url') };
     config.adminApiKey = generatedAdmin.key;
     config.adminApiSecret = generatedAdmin.secret;
   }
@@ -49,10 +50,13 @@ async function main() {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing requests in flight');
+    // app.stop() bounds every step itself (grace period, error-log flush, database close);
+    // this is only the last resort if one of them hangs.
+    const forceAfterMs = config.shutdownGraceMs + 10_000;
     const force = setTimeout(() => {
-      logger.error('shutdown took longer than 10 s; exiting');
+      logger.error({ forceAfterMs }, 'shutdown did not finish in time; exiting');
       process.exit(1);
-    }, 10_000);
+    }, forceAfterMs);
     force.unref();
     try {
       await app.stop();

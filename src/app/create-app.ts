@@ -13,6 +13,7 @@ import { buildApiSchema } from '../graphql/schema';
 import { createFormatError } from '../graphql/format-error';
 import { authorizationPlugin } from '../graphql/plugins/authorization';
 import { errorStatusPlugin } from '../graphql/plugins/error-status';
+import { requestIdPlugin } from '../graphql/plugins/request-id';
 import { EntityStore } from '../entities/store/entity-store';
 import { ImportService } from '../entities/import/import.service';
 import { SecurityStore } from '../security/security-store';
@@ -22,6 +23,7 @@ import { Authenticator } from '../auth/authenticate';
 import { antavoEscherConfig } from '../auth/escher';
 import { parseTrustProxy } from '../auth/ip';
 import { createHttpServer } from '../http/server';
+import { ConnectionTracker } from '../http/connections';
 import { ErrorLogService } from '../errorlog/errorlog.service';
 import { CustomerService } from '../customers/customer.service';
 
@@ -102,7 +104,7 @@ export async function createApp({ config, logger, mongoUri }: AppOptions): Promi
     includeStacktraceInErrorResponses: false,
     // main.ts owns SIGTERM: Apollo's own handler would stop it behind our back and re-raise.
     stopOnTerminationSignals: false,
-    formatError: createFormatError(logger, false),
+    formatError: createFormatError(false),
     plugins: [
       // Sandbox also in production: admins run the security mutations there.
       ApolloServerPluginLandingPageLocalDefault({
@@ -114,6 +116,7 @@ export async function createApp({ config, logger, mongoUri }: AppOptions): Promi
       // more than doubled the cost of the nested offers query; see npm run bench).
       ApolloServerPluginCacheControlDisabled(),
       authorizationPlugin(),
+      requestIdPlugin(logger),
       errorStatusPlugin(),
     ],
   });
@@ -137,6 +140,11 @@ export async function createApp({ config, logger, mongoUri }: AppOptions): Promi
     onCallDone: (call, sent, auth) => errorLog.callDone(call, sent, auth),
   });
   server.keepAliveTimeout = 5000;
+  // A client that trickles its headers or body must not hold a socket (and shutdown) for
+  // Node's defaults of 60 s and 5 min.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  const connections = new ConnectionTracker(server);
 
   return {
     services,
@@ -155,10 +163,17 @@ export async function createApp({ config, logger, mongoUri }: AppOptions): Promi
       entities.stop();
       security.stop();
       credentials.stop();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      // Idle keep-alive and half-sent connections go at once; requests in flight get the
+      // grace period, then their sockets are cut. The error log is flushed and the
+      // database closed either way, so the last failed calls are not lost.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      connections.closeIdle();
+      const drained = await connections.drain(config.shutdownGraceMs);
+      if (!drained) {
+        logger.warn({ inFlight: connections.inFlight, graceMs: config.shutdownGraceMs }, 'requests still running at shutdown were cut');
+        connections.destroyAll();
+      }
+      await closed;
       logger.debug('http server closed');
       await apollo.stop();
       await errorLog.stop();

@@ -31,6 +31,8 @@ export interface Config {
   cachePollMs: number;
   /** Load the bundled tier/offer fixtures into an empty embedded database. */
   seedFixtures: boolean;
+  /** On SIGTERM, how long requests in flight may take to finish before they are cut. */
+  shutdownGraceMs: number;
 }
 
 export class ConfigError extends Error {
@@ -165,5 +167,6 @@ export function loadConfig(env: Env = process.env): Config {
     errorLogMaxRecordBytes: int(env, 'ERROR_LOG_MAX_RECORD_BYTES', 64 * 1024, 1024, 8 * 1024 * 1024),
     cachePollMs: int(env, 'CACHE_POLL_MS', 250, 20, 60000),
     seedFixtures: bool(env, 'SEED_FIXTURES', mongodbUri === undefined),
+    shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 5000, 0, 120_000),
   };
 }

@@ -27,7 +27,11 @@ const digest = (key: string) => createHash('sha256').update(key, 'utf8').digest(
 
 const KEY_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
-function randomKey(length = 24): string {
+/**
+ * A new API key: 32 characters of a 62-letter alphabet, about 190 bits of randomness,
+ * with nothing in it (no prefix) that tells a guesser what role it has.
+ */
+export function generateApiKey(length = 32): string {
   // Rejection sampling keeps every character uniformly likely.
   let out = '';
   while (out.length < length) {
@@ -95,7 +99,7 @@ export class CredentialStore extends PolledCache {
   }
 
   async create(name: string, role: Role): Promise<{ credential: ApiCredential; secret: string }> {
-    const key = randomKey();
+    const key = generateApiKey();
     const secret = randomBytes(32).toString('base64url');
     const doc: CredentialDoc = {
       _id: key,

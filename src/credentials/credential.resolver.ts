@@ -1,11 +1,11 @@
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { ApiCredential, NewApiCredential } from './credential.type';
 import { CreateApiCredentialInput } from './credential.input';
-import { RootField } from '../security/root-field';
+import { MANAGEMENT_OPERATION, RootField } from '../security/root-field';
 import { badUserInput } from '../common/errors';
 import type { RequestContext } from '../graphql/context';
 
-const ADMIN = { adminOnly: true } as const;
+const ADMIN = MANAGEMENT_OPERATION;
 
 @Resolver()
 export class CredentialResolver {

@@ -6,13 +6,10 @@ import type { CallInfo } from '../graphql/context';
 import type { AuthState } from '../auth/auth-state';
 import { authorize } from '../auth/authorize';
 import { ApiEndpoint } from '../security/api-endpoint';
-import { sendJson, type SentResponse } from '../http/respond';
+import { restErrorBody, sendJson, type SentResponse } from '../http/respond';
 
 const ROUTE = /^\/entities\/(tiers\/tier|offers\/offer)(?:\/([^/]+))?\/?$/;
 
-function restError(status: number, code: string, message: string) {
-  return { error: { status, code, message } };
-}
 
 /**
  * The Entities API paths (CONTRACT §1): documents exactly as stored, in the source's
@@ -25,6 +22,7 @@ export function handleEntities(
   call: CallInfo,
   res: ServerResponse,
 ): SentResponse & { auth?: AuthState } {
+  const restError = (status: number, code: string, message: string) => restErrorBody(status, code, message, call.requestId);
   const match = ROUTE.exec(raw.path);
   if (!match) return sendJson(res, 404, restError(404, 'NOT_FOUND', `No such path: ${raw.path}`));
   if (raw.method !== 'GET') {

@@ -98,6 +98,7 @@ export function buildRecord(
   const record: ErrorLogDoc = {
     _id: new Types.ObjectId(),
     occurredAt,
+    requestId: call.requestId,
     endpoints: call.endpoints,
     operationName: operationNameOf(call, params),
     clientIp: auth?.client?.text ?? call.raw.socketAddress ?? null,

@@ -37,6 +37,12 @@ export class ErrorLogFilter {
   @MaxLength(200)
   operationName?: string;
 
+  @Field(() => String, { nullable: true, description: 'The X-Request-Id a client quoted.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  requestId?: string;
+
   @Field(() => String, { nullable: true, description: 'As shown in apiKeyHint, e.g. "***a1b2".' })
   @IsOptional()
   @IsString()

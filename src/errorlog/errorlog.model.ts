@@ -4,6 +4,8 @@ import { Schema, Types, type Connection, type Model } from 'mongoose';
 export interface ErrorLogDoc {
   _id: Types.ObjectId;
   occurredAt: Date;
+  /** The X-Request-Id the client got back. */
+  requestId: string | null;
   endpoints: string[];
   operationName: string | null;
   clientIp: string | null;
@@ -22,6 +24,7 @@ export function errorLogModel(connection: Connection, retentionDays: number): Mo
   const schema = new Schema<ErrorLogDoc>(
     {
       occurredAt: { type: Date, required: true },
+      requestId: String,
       endpoints: [String],
       operationName: String,
       clientIp: String,
@@ -44,5 +47,6 @@ export function errorLogModel(connection: Connection, retentionDays: number): Mo
   schema.index({ 'response.status': 1, occurredAt: -1 });
   schema.index({ apiKeyHint: 1, occurredAt: -1 });
   schema.index({ operationName: 1, occurredAt: -1 });
+  schema.index({ requestId: 1 });
   return connection.model<ErrorLogDoc>('ErrorLog', schema);
 }

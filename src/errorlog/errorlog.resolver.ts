@@ -2,14 +2,14 @@ import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
 import { ErrorLog, ErrorLogConnection } from './errorlog.type';
 import { ErrorLogFilter } from './errorlog.filter.input';
 import type { ErrorLogDoc } from './errorlog.model';
-import { RootField } from '../security/root-field';
+import { MANAGEMENT_OPERATION, RootField } from '../security/root-field';
 import { pageSize, type Connection } from '../common/pagination';
 import { NEWEST_FIRST, newestFirstPage } from '../common/newest-first';
 import { badUserInput } from '../common/errors';
 import type { RequestContext } from '../graphql/context';
 
 function toErrorLog(doc: ErrorLogDoc): ErrorLog {
-  return { ...doc, id: doc._id.toHexString(), truncated: doc.truncated === true };
+  return { ...doc, id: doc._id.toHexString(), requestId: doc.requestId ?? null, truncated: doc.truncated === true };
 }
 
 function mongoFilter(filter: ErrorLogFilter | undefined): Record<string, unknown> {
@@ -23,13 +23,14 @@ function mongoFilter(filter: ErrorLogFilter | undefined): Record<string, unknown
   if (filter.httpStatus) q['response.status'] = filter.httpStatus;
   if (filter.operationName) q.operationName = filter.operationName;
   if (filter.apiKeyHint) q.apiKeyHint = filter.apiKeyHint;
+  if (filter.requestId) q.requestId = filter.requestId;
   return q;
 }
 
 @Resolver()
 export class ErrorLogResolver {
   @Query(() => ErrorLogConnection, { description: 'Failed calls, newest first.' })
-  @RootField({ adminOnly: true })
+  @RootField(MANAGEMENT_OPERATION)
   async errorLogs(
     @Ctx() ctx: RequestContext,
     @Arg('filter', () => ErrorLogFilter, { nullable: true }) filter?: ErrorLogFilter,
@@ -49,7 +50,7 @@ export class ErrorLogResolver {
   }
 
   @Query(() => ErrorLog, { nullable: true })
-  @RootField({ adminOnly: true })
+  @RootField(MANAGEMENT_OPERATION)
   async errorLog(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<ErrorLog | null> {
     if (!/^[0-9a-f]{24}$/i.test(id)) throw badUserInput(`"${id.slice(0, 64)}" is not an error log id`);
     const doc = await ctx.services.errorLog.model.findById(id).lean<ErrorLogDoc>();

@@ -31,6 +31,12 @@ export class ErrorLog {
   @Field(() => GraphQLDateTimeISO)
   occurredAt!: Date;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'The X-Request-Id of the call, also in every error it answered (extensions.requestId).',
+  })
+  requestId!: string | null;
+
   @Field(() => [String])
   endpoints!: string[];
 

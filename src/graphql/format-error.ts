@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import type { GraphQLFormattedError } from 'graphql';
-import type { Logger } from 'pino';
 import { validationProblems, type ValidationErrorLike } from '../common/validation-problems';
 
 // graphql-js reports a bad literal (e.g. an unknown enum value) as a validation failure;
@@ -10,10 +8,10 @@ const BAD_VALUE = /^(Value |Expected value of type |Enum "|Argument "[^"]+" of (
 /**
  * Shapes every error before it leaves the server: readable messages for class-validator
  * failures (and never the rejected values, which may be secrets), BAD_USER_INPUT for bad
- * literals, and no internals: an unexpected error is logged with an id the client gets.
+ * literals, and no internals.
  */
-export function createFormatError(logger: Logger, exposeInternals: boolean) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+export function createFormatError(exposeInternals: boolean) {
+  return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
     const extensions = { ...(formatted.extensions ?? {}) };
     const code = extensions.code;
 
@@ -32,10 +30,9 @@ export function createFormatError(logger: Logger, exposeInternals: boolean) {
     }
 
     if (code === 'INTERNAL_SERVER_ERROR' && !exposeInternals) {
-      const errorId = randomUUID();
-      const original = (error as { originalError?: Error })?.originalError ?? error;
-      logger.error({ errorId, err: original, path: formatted.path }, 'unexpected resolver error');
-      return { message: `Internal server error (id ${errorId})`, path: formatted.path, locations: formatted.locations, extensions: { code, errorId } };
+      // No internals leave the server; the request-id plugin logs the original under the
+      // request id and puts that id in the message.
+      return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code } };
     }
     return { ...formatted, extensions };
   };

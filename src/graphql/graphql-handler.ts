@@ -18,6 +18,16 @@ function parseJsonBody(raw: RawRequest): { ok: true; body: unknown } | { ok: fal
   }
 }
 
+function withRequestId(body: string, requestId: string): string {
+  try {
+    const parsed = JSON.parse(body) as { errors?: { extensions?: Record<string, unknown> }[] };
+    for (const error of parsed.errors ?? []) error.extensions = { ...error.extensions, requestId };
+    return JSON.stringify(parsed);
+  } catch {
+    return body;
+  }
+}
+
 /**
  * Runs one HTTP request through Apollo Server. The credential is read in the context
  * function (so a browser GET still gets Sandbox without one), endpoint rules are applied by
@@ -31,19 +41,23 @@ export async function handleGraphQL(
   res: ServerResponse,
 ): Promise<SentResponse & { auth?: RequestContext['auth'] }> {
   const parsed = parseJsonBody(raw);
-  if (!parsed.ok) return sendJson(res, 400, graphqlErrorBody(parsed.message, 'BAD_REQUEST'), CORS_HEADERS);
+  if (!parsed.ok) return sendJson(res, 400, graphqlErrorBody(parsed.message, 'BAD_REQUEST', call.requestId), CORS_HEADERS);
 
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(raw.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
   let auth: RequestContext['auth'] | undefined;
+  // Refusals before the context exists (a 401 from the context function, Apollo's own HTTP
+  // checks) leave Apollo before any plugin sees them, so their body gets the request id here.
+  let contextBuilt = false;
   const response = await apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: raw.method, headers, search: raw.search, body: parsed.body },
     context: async () => {
       auth = services.authenticator.authenticate(raw);
       // No credential, no GraphQL at all (introspection included): 401 before parsing.
       if (!auth.credential) throw unauthenticated(auth.failure ?? 'Not authenticated');
+      contextBuilt = true;
       return { services, auth, request: call };
     },
   });
@@ -58,6 +72,7 @@ export async function handleGraphQL(
     body = '';
     for await (const chunk of response.body.asyncIterator) body += chunk;
   }
+  if (!contextBuilt && (status >= 400 || body.startsWith('{"errors":'))) body = withRequestId(body, call.requestId);
   res.writeHead(status, { ...outHeaders, 'content-length': String(Buffer.byteLength(body)) });
   res.end(body);
   return { status, body, auth };

@@ -7,7 +7,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { ACCESS_EXTENSION, type FieldAccess } from '../security/root-field';
+import { ACCESS_EXTENSION, MANAGEMENT_OPERATION, type FieldAccess } from '../security/root-field';
 
 /**
  * Every root field an operation selects, through aliases, fragment spreads and inline
@@ -62,7 +62,7 @@ export function operationAccess(
     if (name.startsWith('__')) continue;
     const access = fields[name]?.extensions?.[ACCESS_EXTENSION] as FieldAccess | undefined;
     // A root field without declared access is a programming error: refuse rather than allow.
-    accesses.push(access ?? { adminOnly: true });
+    accesses.push(access ?? MANAGEMENT_OPERATION);
   }
   if (!perDocument) {
     perDocument = new Map();

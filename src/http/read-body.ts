@@ -6,6 +6,13 @@ export class BodyTooLargeError extends Error {
   }
 }
 
+/** The client went away before its body arrived: nothing to answer, nothing to blame. */
+export class ClientAbortedError extends Error {
+  constructor() {
+    super('client closed the connection before the request body was complete');
+  }
+}
+
 /**
  * Reads the raw body bytes (the signature covers them exactly), refusing early on a
  * declared Content-Length over the limit and, for chunked bodies, as soon as the limit is
@@ -20,23 +27,31 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let failed = false;
+    let settled = false;
+    const fail = (err: Error) => {
+      if (settled) return;
+      settled = true;
+      chunks.length = 0;
+      reject(err);
+    };
     req.on('data', (chunk: Buffer) => {
-      if (failed) return;
+      if (settled) return;
       size += chunk.length;
       if (size > limit) {
-        failed = true;
-        chunks.length = 0;
-        reject(new BodyTooLargeError(limit));
+        fail(new BodyTooLargeError(limit));
         return;
       }
       chunks.push(chunk);
     });
     req.on('end', () => {
-      if (!failed) resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+      if (settled) return;
+      settled = true;
+      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
     });
-    req.on('error', (err) => {
-      if (!failed) reject(err);
+    // An abort surfaces as 'error' (ECONNRESET "aborted") or only as 'close' before 'end'.
+    req.on('error', () => fail(new ClientAbortedError()));
+    req.on('close', () => {
+      if (!req.complete) fail(new ClientAbortedError());
     });
   });
 }

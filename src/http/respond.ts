@@ -20,8 +20,13 @@ export function sendJson(res: ServerResponse, status: number, body: string | obj
 }
 
 /** A GraphQL-shaped error body, for refusals that happen before GraphQL runs. */
-export function graphqlErrorBody(message: string, code: string): object {
-  return { errors: [{ message, extensions: { code } }] };
+export function graphqlErrorBody(message: string, code: string, requestId: string): object {
+  return { errors: [{ message, extensions: { code, requestId } }] };
+}
+
+/** The envelope of the `/entities` paths and of unknown paths. */
+export function restErrorBody(status: number, code: string, message: string, requestId: string): object {
+  return { error: { status, code, message, requestId } };
 }
 
 export const CORS_HEADERS: Record<string, string> = {
@@ -30,6 +35,7 @@ export const CORS_HEADERS: Record<string, string> = {
   'access-control-allow-origin': '*',
   'access-control-allow-methods': 'GET, POST, OPTIONS',
   'access-control-allow-headers':
-    'content-type, x-api-key, authorization, date, apollo-require-preflight, x-apollo-operation-name, apollographql-client-name, apollographql-client-version',
+    'content-type, x-api-key, x-request-id, authorization, date, apollo-require-preflight, x-apollo-operation-name, apollographql-client-name, apollographql-client-version',
   'access-control-max-age': '600',
+  'access-control-expose-headers': 'x-request-id',
 };

@@ -6,8 +6,9 @@ import type { RequestContext, CallInfo } from '../graphql/context';
 import type { AuthState } from '../auth/auth-state';
 import { handleGraphQL } from '../graphql/graphql-handler';
 import { handleEntities } from '../entities/entities.rest';
-import { BodyTooLargeError, readBody } from './read-body';
-import { CORS_HEADERS, graphqlErrorBody, sendJson, type SentResponse } from './respond';
+import { BodyTooLargeError, ClientAbortedError, readBody } from './read-body';
+import { CORS_HEADERS, graphqlErrorBody, restErrorBody, sendJson, type SentResponse } from './respond';
+import { requestIdOf } from './request-id';
 import type { RawRequest } from './raw-request';
 import { ApiEndpoint } from '../security/api-endpoint';
 
@@ -27,6 +28,13 @@ function splitUrl(url: string): { path: string; search: string } {
   return q === -1 ? { path: url, search: '' } : { path: url.slice(0, q), search: url.slice(q + 1) };
 }
 
+/** One error envelope per path family: GraphQL's `errors` on /graphql, `{error}` elsewhere. */
+function errorBody(path: string, status: number, code: string, message: string, requestId: string): object {
+  return path === '/graphql' || path === '/graphql/'
+    ? graphqlErrorBody(message, code, requestId)
+    : restErrorBody(status, code, message, requestId);
+}
+
 /**
  * Plain node:http: the raw body bytes are needed for signatures, and five routes do not
  * justify a framework.
@@ -34,7 +42,7 @@ function splitUrl(url: string): { path: string; search: string } {
 export function createHttpServer(options: HttpServerOptions): Server {
   const { apollo, services, logger, bodyLimitBytes, isReady, onCallDone } = options;
 
-  async function api(req: IncomingMessage, res: ServerResponse, path: string, search: string) {
+  async function api(req: IncomingMessage, res: ServerResponse, path: string, search: string, requestId: string) {
     const url = req.url ?? '/';
     const partial: RawRequest = {
       method: (req.method ?? 'GET').toUpperCase(),
@@ -45,26 +53,42 @@ export function createHttpServer(options: HttpServerOptions): Server {
       body: Buffer.alloc(0),
       socketAddress: req.socket.remoteAddress,
     };
-    const call: CallInfo = { raw: partial, endpoints: path.startsWith('/entities') ? [ApiEndpoint.ENTITIES] : [] };
+    const call: CallInfo = {
+      raw: partial,
+      requestId,
+      endpoints: path.startsWith('/entities') ? [ApiEndpoint.ENTITIES] : [],
+    };
     let sent: SentResponse;
     let auth: AuthState | undefined;
     try {
       partial.body = await readBody(req, bodyLimitBytes);
     } catch (err) {
       if (err instanceof BodyTooLargeError) {
-        sent = sendJson(res, 413, graphqlErrorBody(err.message, 'PAYLOAD_TOO_LARGE'), { ...CORS_HEADERS, connection: 'close' });
+        const body = errorBody(path, 413, 'PAYLOAD_TOO_LARGE', err.message, requestId);
+        sent = sendJson(res, 413, body, { ...CORS_HEADERS, connection: 'close' });
         onCallDone?.(call, sent, undefined);
         return;
       }
       throw err;
     }
-    if (path === '/graphql') ({ auth, ...sent } = await handleGraphQL(apollo, services, partial, call, res));
-    else ({ auth, ...sent } = handleEntities(services, partial, call, res));
+    try {
+      if (path === '/graphql') ({ auth, ...sent } = await handleGraphQL(apollo, services, partial, call, res));
+      else ({ auth, ...sent } = handleEntities(services, partial, call, res));
+    } catch (err) {
+      // A fault of the server itself: 500 with the request id, which the log line and the
+      // error record both carry, so an integrator can quote it to an admin.
+      logger.error({ err, requestId, path }, 'request failed');
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      const message = `Internal server error (request id ${requestId})`;
+      sent = sendJson(res, 500, errorBody(path, 500, 'INTERNAL_SERVER_ERROR', message, requestId), CORS_HEADERS);
+    }
     onCallDone?.(call, sent, auth);
   }
 
-  async function route(req: IncomingMessage, res: ServerResponse) {
-    const { path, search } = splitUrl(req.url ?? '/');
+  async function route(req: IncomingMessage, res: ServerResponse, path: string, search: string, requestId: string) {
     if (req.method === 'OPTIONS') {
       res.writeHead(204, CORS_HEADERS).end();
       return;
@@ -79,17 +103,31 @@ export function createHttpServer(options: HttpServerOptions): Server {
       return;
     }
     if (path === '/graphql' || path === '/graphql/' || path.startsWith('/entities/')) {
-      await api(req, res, path === '/graphql/' ? '/graphql' : path, search);
+      await api(req, res, path === '/graphql/' ? '/graphql' : path, search, requestId);
       return;
     }
-    sendJson(res, 404, { error: { status: 404, code: 'NOT_FOUND', message: `No such path: ${path}` } });
+    sendJson(res, 404, restErrorBody(404, 'NOT_FOUND', `No such path: ${path}`, requestId));
   }
 
   return createServer((req, res) => {
-    route(req, res).catch((err: Error) => {
-      logger.error({ err, path: splitUrl(req.url ?? '/').path }, 'request failed');
-      if (!res.headersSent) sendJson(res, 500, graphqlErrorBody('Internal server error', 'INTERNAL_SERVER_ERROR'));
-      else res.destroy();
+    const requestId = requestIdOf(req.headers['x-request-id']);
+    res.setHeader('x-request-id', requestId);
+    const { path, search } = splitUrl(req.url ?? '/');
+    route(req, res, path, search, requestId).catch((err: Error) => {
+      if (err instanceof ClientAbortedError) {
+        // Clients abort all the time (timeouts, closed tabs); one quiet line, no stack, so a
+        // client cannot flood the log by aborting uploads.
+        logger.debug({ requestId, path }, err.message);
+        res.destroy();
+        return;
+      }
+      logger.error({ err, requestId, path }, 'request failed');
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      const message = `Internal server error (request id ${requestId})`;
+      sendJson(res, 500, errorBody(path, 500, 'INTERNAL_SERVER_ERROR', message, requestId), CORS_HEADERS);
     });
   });
 }

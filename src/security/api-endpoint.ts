@@ -15,6 +15,8 @@ export enum ApiEndpoint {
   REWARDS = 'REWARDS',
   WALLET = 'WALLET',
   WORKFLOW_CAMPAIGNS = 'WORKFLOW_CAMPAIGNS',
+  /** Credentials, security settings, the error log, imports and deletes (CONTRACT §4/§5). */
+  MANAGEMENT = 'MANAGEMENT',
 }
 
 export enum EndpointLifecycle {
@@ -42,4 +44,5 @@ export const ENDPOINT_INFO: Record<ApiEndpoint, { label: string; lifecycle: Endp
   REWARDS: { label: 'Rewards API', lifecycle: EndpointLifecycle.ACTIVE },
   WALLET: { label: 'Wallet API', lifecycle: EndpointLifecycle.ACTIVE },
   WORKFLOW_CAMPAIGNS: { label: 'Workflow Campaigns API', lifecycle: EndpointLifecycle.DEPRECATED_SOON },
+  MANAGEMENT: { label: 'Management API', lifecycle: EndpointLifecycle.ACTIVE },
 };

@@ -1,5 +1,5 @@
 import { Authorized, Extensions } from 'type-graphql';
-import type { ApiEndpoint } from './api-endpoint';
+import { ApiEndpoint } from './api-endpoint';
 
 /**
  * What a root field needs, read by the authentication step from the schema's field
@@ -14,6 +14,13 @@ export interface FieldAccess {
 }
 
 export const ACCESS_EXTENSION = 'access';
+
+/**
+ * Every management operation (credentials, security settings, the error log, imports and
+ * deletes) belongs to the MANAGEMENT endpoint, so its IP filter and signature enforcement
+ * reach them like any other endpoint's, and needs ADMIN.
+ */
+export const MANAGEMENT_OPERATION: FieldAccess = Object.freeze({ endpoint: ApiEndpoint.MANAGEMENT, adminOnly: true });
 
 export function RootField(access: FieldAccess): MethodDecorator {
   return (target, key, descriptor) => {

@@ -2,7 +2,7 @@ import type { Connection, Model } from 'mongoose';
 import type { Logger } from 'pino';
 import { PolledCache } from '../common/polled-cache';
 import { API_ENDPOINTS, ENDPOINT_INFO, type ApiEndpoint } from './api-endpoint';
-import { securitySettingsModel, SETTINGS_ID, type SecuritySettingsDoc } from './security-settings.model';
+import { securitySettingsModel, SETTINGS_ID, type EndpointSettingsDoc, type SecuritySettingsDoc } from './security-settings.model';
 import { SecurityModule, type SecuritySettings } from './security.types';
 import { IpMatcher } from '../auth/ip/ip-matcher';
 import { parseIpEntry } from '../auth/ip/ip-entry';
@@ -19,11 +19,19 @@ export const MAX_IP_FILTERS_PER_ENDPOINT = 10_000;
 
 export class SettingsLimitError extends Error {}
 export class UnknownEntryError extends Error {}
+export class LockoutError extends Error {}
+
+/**
+ * Refuses a change whose result would lock the caller out (see lockout.ts). It is given the
+ * settings as they would be after the change, computed from a fresh read.
+ */
+export type ChangeGuard = (after: SecuritySettingsDoc) => string | undefined;
 
 export class SecurityStore extends PolledCache {
   readonly model: Model<SecuritySettingsDoc>;
   private rules = new Map<ApiEndpoint, EndpointRules>();
   private view: SecuritySettings = toView({ _id: SETTINGS_ID });
+  private doc: SecuritySettingsDoc = { _id: SETTINGS_ID };
 
   constructor(connection: Connection, logger: Logger, pollMs: number) {
     super(connection, 'security', logger, pollMs);
@@ -52,6 +60,21 @@ export class SecurityStore extends PolledCache {
     }
     this.rules = rules;
     this.view = toView(doc);
+    this.doc = doc;
+  }
+
+  /**
+   * Runs the guard on the settings as `change` would leave them. The check reads the latest
+   * stored settings first; two admins changing MANAGEMENT rules in the same instant could
+   * still race past each other, which an admin-only operation accepts for simplicity.
+   */
+  private async check(guard: ChangeGuard | undefined, change: (doc: SecuritySettingsDoc) => void): Promise<void> {
+    if (!guard) return;
+    await this.refreshIfStale();
+    const after = structuredClone(this.doc);
+    change(after);
+    const reason = guard(after);
+    if (reason) throw new LockoutError(reason);
   }
 
   rulesFor(endpoint: ApiEndpoint): EndpointRules {
@@ -62,15 +85,22 @@ export class SecurityStore extends PolledCache {
     return this.view;
   }
 
-  async setModule(module: SecurityModule, enabled: boolean): Promise<SecuritySettings> {
+  async setModule(module: SecurityModule, enabled: boolean, guard?: ChangeGuard): Promise<SecuritySettings> {
+    await this.check(guard, (doc) => {
+      doc.modules = { ...doc.modules, [module]: enabled };
+    });
     await this.model.updateOne({ _id: SETTINGS_ID }, { $set: { [`modules.${module}`]: enabled } }, { upsert: true });
     await this.changed();
     return this.view;
   }
 
   /** Adds a normalised entry; adding one that is already there changes nothing. */
-  async addIpFilter(endpoint: ApiEndpoint, input: string): Promise<SecuritySettings> {
+  async addIpFilter(endpoint: ApiEndpoint, input: string, guard?: ChangeGuard): Promise<SecuritySettings> {
     const { entry } = parseIpEntry(input);
+    await this.check(guard, (doc) => {
+      const entries = endpointOf(doc, endpoint).ipFilters ?? [];
+      endpointOf(doc, endpoint).ipFilters = entries.includes(entry) ? entries : [...entries, entry];
+    });
     const path = `endpoints.${endpoint}.ipFilters`;
     // The size guard is part of the same atomic update, so concurrent adds cannot overshoot it.
     const result = await this.model.updateOne(
@@ -86,8 +116,11 @@ export class SecurityStore extends PolledCache {
     return this.view;
   }
 
-  async removeIpFilter(endpoint: ApiEndpoint, input: string): Promise<SecuritySettings> {
+  async removeIpFilter(endpoint: ApiEndpoint, input: string, guard?: ChangeGuard): Promise<SecuritySettings> {
     const { entry } = parseIpEntry(input);
+    await this.check(guard, (doc) => {
+      endpointOf(doc, endpoint).ipFilters = (endpointOf(doc, endpoint).ipFilters ?? []).filter((e) => e !== entry);
+    });
     const path = `endpoints.${endpoint}.ipFilters`;
     const result = await this.model.updateOne({ _id: SETTINGS_ID, [path]: entry }, { $pull: { [path]: entry } });
     if (result.modifiedCount === 0) {
@@ -97,7 +130,10 @@ export class SecurityStore extends PolledCache {
     return this.view;
   }
 
-  async setSignatureEnforcement(endpoint: ApiEndpoint, enforced: boolean): Promise<SecuritySettings> {
+  async setSignatureEnforcement(endpoint: ApiEndpoint, enforced: boolean, guard?: ChangeGuard): Promise<SecuritySettings> {
+    await this.check(guard, (doc) => {
+      endpointOf(doc, endpoint).signatureEnforced = enforced;
+    });
     await this.model.updateOne(
       { _id: SETTINGS_ID },
       { $set: { [`endpoints.${endpoint}.signatureEnforced`]: enforced } },
@@ -108,10 +144,28 @@ export class SecurityStore extends PolledCache {
   }
 }
 
+function endpointOf(doc: SecuritySettingsDoc, endpoint: ApiEndpoint): EndpointSettingsDoc {
+  doc.endpoints ??= {};
+  return (doc.endpoints[endpoint] ??= {});
+}
+
+const SANDBOX_CANNOT_SIGN =
+  'Signature enforcement is on for MANAGEMENT: Apollo Sandbox cannot sign requests, so management operations ' +
+  'need a client that signs them (for example escher-auth; see README).';
+const SANDBOX_CANNOT_SIGN_LATER =
+  'MANAGEMENT is marked for signature enforcement: once SIGNATURE_CHECK is on, Apollo Sandbox (which cannot sign) ' +
+  'will be refused there.';
+
+function warningsOf(doc: SecuritySettingsDoc): string[] {
+  if (doc.endpoints?.MANAGEMENT?.signatureEnforced !== true) return [];
+  return [doc.modules?.SIGNATURE_CHECK === true ? SANDBOX_CANNOT_SIGN : SANDBOX_CANNOT_SIGN_LATER];
+}
+
 function toView(doc: SecuritySettingsDoc): SecuritySettings {
   const ipOn = doc.modules?.IP_FILTER === true;
   const sigOn = doc.modules?.SIGNATURE_CHECK === true;
   return {
+    warnings: warningsOf(doc),
     modules: [
       { module: SecurityModule.IP_FILTER, enabled: ipOn },
       { module: SecurityModule.SIGNATURE_CHECK, enabled: sigOn },

@@ -1,21 +1,28 @@
 import { Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { SecuritySettings } from './security.types';
 import { IpFilterArgs, SecurityModuleArgs, SignatureEnforcementArgs } from './security.args';
-import { RootField } from './root-field';
-import { SettingsLimitError, UnknownEntryError } from './security-store';
+import { MANAGEMENT_OPERATION, RootField } from './root-field';
+import { LockoutError, SettingsLimitError, UnknownEntryError } from './security-store';
+import { lockoutReason } from './lockout';
+import type { SecuritySettingsDoc } from './security-settings.model';
 import { badUserInput } from '../common/errors';
 import type { RequestContext } from '../graphql/context';
 
-const ADMIN = { adminOnly: true } as const;
+const ADMIN = MANAGEMENT_OPERATION;
 
 async function userErrors<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
-    if (err instanceof SettingsLimitError || err instanceof UnknownEntryError) throw badUserInput(err.message);
+    if (err instanceof SettingsLimitError || err instanceof UnknownEntryError || err instanceof LockoutError) {
+      throw badUserInput(err.message);
+    }
     throw err;
   }
 }
+
+/** Every change is checked against the request making it: it must not lock itself out. */
+const notLockingOut = (ctx: RequestContext) => (after: SecuritySettingsDoc) => lockoutReason(after, ctx.auth);
 
 @Resolver()
 export class SecurityResolver {
@@ -28,24 +35,26 @@ export class SecurityResolver {
   @Mutation(() => SecuritySettings)
   @RootField(ADMIN)
   setSecurityModule(@Args(() => SecurityModuleArgs) args: SecurityModuleArgs, @Ctx() ctx: RequestContext) {
-    return ctx.services.security.setModule(args.module, args.enabled);
+    return userErrors(() => ctx.services.security.setModule(args.module, args.enabled, notLockingOut(ctx)));
   }
 
   @Mutation(() => SecuritySettings, { description: 'Allows an address or CIDR range on an endpoint (stored normalised).' })
   @RootField(ADMIN)
   addIpFilter(@Args(() => IpFilterArgs) args: IpFilterArgs, @Ctx() ctx: RequestContext) {
-    return userErrors(() => ctx.services.security.addIpFilter(args.endpoint, args.entry));
+    return userErrors(() => ctx.services.security.addIpFilter(args.endpoint, args.entry, notLockingOut(ctx)));
   }
 
   @Mutation(() => SecuritySettings)
   @RootField(ADMIN)
   removeIpFilter(@Args(() => IpFilterArgs) args: IpFilterArgs, @Ctx() ctx: RequestContext) {
-    return userErrors(() => ctx.services.security.removeIpFilter(args.endpoint, args.entry));
+    return userErrors(() => ctx.services.security.removeIpFilter(args.endpoint, args.entry, notLockingOut(ctx)));
   }
 
   @Mutation(() => SecuritySettings)
   @RootField(ADMIN)
   setSignatureEnforcement(@Args(() => SignatureEnforcementArgs) args: SignatureEnforcementArgs, @Ctx() ctx: RequestContext) {
-    return ctx.services.security.setSignatureEnforcement(args.endpoint, args.enforced);
+    return userErrors(() =>
+      ctx.services.security.setSignatureEnforcement(args.endpoint, args.enforced, notLockingOut(ctx)),
+    );
   }
 }

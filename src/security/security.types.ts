@@ -41,6 +41,12 @@ export class EndpointSecurity {
 
 @ObjectType()
 export class SecuritySettings {
+  @Field(() => [String], {
+    description:
+      'Consequences of the current settings an admin should know, e.g. that Apollo Sandbox cannot sign requests once MANAGEMENT enforces signatures.',
+  })
+  warnings!: string[];
+
   @Field(() => [SecurityModuleState])
   modules!: SecurityModuleState[];
 

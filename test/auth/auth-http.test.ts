@@ -180,7 +180,7 @@ describe('signature enforcement', () => {
     expectCode(await server.as(server.client).get('/entities/tiers/tier'), 401, 'UNAUTHENTICATED');
     assert.equal((await server.as(server.client).graphql(TIERS, {}, { signed: true })).status, 200);
     assert.equal((await server.as(server.client).get('/entities/tiers/tier', { signed: true })).status, 200);
-    // Management operations belong to no endpoint: the admin's plain key still works.
+    // Management operations are on MANAGEMENT, which is not enforced here: the admin's plain key still works.
     assert.equal((await admin().graphql('{ securitySettings { signatureCheckEnabled } }')).status, 200);
 
     await enforce('ENTITIES', false);
@@ -203,7 +203,12 @@ describe('IP filter', () => {
   test('endpoint list carries labels and lifecycles', async () => {
     const s = await settings();
     const byName = new Map(s.endpoints.map((e: any) => [e.endpoint, e]));
-    assert.equal(s.endpoints.length, 13);
+    // CONTRACT §4: the source's 13 endpoints plus MANAGEMENT.
+    assert.deepEqual(
+      s.endpoints.map((e: any) => e.endpoint),
+      ['CHALLENGES', 'COUPONS', 'CUSTOMER', 'DISPLAY', 'ENTITIES', 'EVENTS', 'FAQ', 'LEADERBOARD', 'LEVELS', 'OFFERS', 'REWARDS', 'WALLET', 'WORKFLOW_CAMPAIGNS', 'MANAGEMENT'],
+    );
+    assert.equal((byName.get('MANAGEMENT') as any).lifecycle, 'ACTIVE');
     assert.equal((byName.get('OFFERS') as any).lifecycle, 'LEGACY');
     assert.equal((byName.get('COUPONS') as any).lifecycle, 'DEPRECATED_SOON');
     assert.equal((byName.get('WORKFLOW_CAMPAIGNS') as any).lifecycle, 'DEPRECATED_SOON');

@@ -89,7 +89,8 @@ describe('every failed call is recorded once, successes never', () => {
     const rest = await tagged((h) => server.as(server.client).get('/entities/tiers/tier/none', { headers: h }));
     assert.deepEqual(rest.records[0].endpoints, ['ENTITIES']);
     const gql = await tagged((h) => server.as(server.admin).graphql('query P { tiers { id } errorLog(id: "x") { id } }', {}, { headers: h }));
-    assert.deepEqual(gql.records[0].endpoints, ['ENTITIES']);
+    assert.deepEqual(gql.records[0].endpoints, ['ENTITIES', 'MANAGEMENT']);
+    assert.equal(gql.records[0].requestId, gql.result.headers['x-request-id']);
   });
 
   test('successful calls produce no record', async () => {

@@ -19,6 +19,7 @@ function record(i: number): ErrorLogDoc {
   return {
     _id: new Types.ObjectId(),
     occurredAt: new Date(),
+    requestId: `req-${i}`,
     endpoints: ['ENTITIES'],
     operationName: `op${i}`,
     clientIp: '127.0.0.1',

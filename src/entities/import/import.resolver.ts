@@ -4,8 +4,7 @@ import { EntityKind } from '../entity-kind';
 import { ImportResult } from './import.types';
 import { ImportValidationError } from './import.service';
 import { describeProblems } from './validate-documents';
-import { ApiEndpoint } from '../../security/api-endpoint';
-import { RootField } from '../../security/root-field';
+import { MANAGEMENT_OPERATION, RootField } from '../../security/root-field';
 import { badUserInput } from '../../common/errors';
 import type { RequestContext } from '../../graphql/context';
 
@@ -15,7 +14,7 @@ export class ImportResolver {
     description:
       'Upserts Entities API documents by id. If any document is invalid, none is stored and the error names the document index and field path.',
   })
-  @RootField({ endpoint: ApiEndpoint.ENTITIES, adminOnly: true })
+  @RootField(MANAGEMENT_OPERATION)
   async importEntities(
     @Arg('entity', () => EntityKind) entity: EntityKind,
     @Arg('documents', () => [GraphQLJSONObject]) documents: Record<string, unknown>[],
@@ -38,7 +37,7 @@ export class ImportResolver {
   }
 
   @Mutation(() => Boolean, { description: 'Deletes one entity; false when no entity had that id.' })
-  @RootField({ endpoint: ApiEndpoint.ENTITIES, adminOnly: true })
+  @RootField(MANAGEMENT_OPERATION)
   deleteEntity(
     @Arg('entity', () => EntityKind) entity: EntityKind,
     @Arg('id', () => ID) id: string,

@@ -1,0 +1,51 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLError } from 'graphql';
+import type { Logger } from 'pino';
+import type { RequestContext } from '../../context';
+
+const INTERNAL = 'INTERNAL_SERVER_ERROR';
+
+function isInternal(error: GraphQLError): boolean {
+  const code = error.extensions?.code;
+  return code === undefined || code === INTERNAL;
+}
+
+/** The message a client sees for a fault of ours: nothing internal, only the id to quote. */
+export function internalErrorMessage(requestId: string): string {
+  return `Internal server error (request id ${requestId})`;
+}
+
+/**
+ * Every error a client gets carries the request id (CONTRACT §1), so an integrator can quote
+ * it and an admin finds the call in the error log and, for a fault of the server, the full
+ * error in the server log under the same id. formatError has no access to the request, so
+ * the id is added here, after formatting.
+ */
+export function requestIdPlugin(logger: Logger): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ contextValue, errors }) {
+          for (const error of errors) {
+            if (!isInternal(error)) continue;
+            logger.error(
+              { requestId: contextValue.request.requestId, err: error.originalError ?? error, path: error.path },
+              'unexpected error while executing an operation',
+            );
+          }
+        },
+        async willSendResponse({ contextValue, response }) {
+          if (response.body.kind !== 'single') return;
+          const errors = response.body.singleResult.errors;
+          if (!errors?.length) return;
+          const requestId = contextValue.request.requestId;
+          response.body.singleResult.errors = errors.map((error) => ({
+            ...error,
+            message: error.extensions?.code === INTERNAL ? internalErrorMessage(requestId) : error.message,
+            extensions: { ...error.extensions, requestId },
+          }));
+        },
+      };
+    },
+  };
+}
