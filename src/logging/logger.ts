@@ -5,7 +5,9 @@ import pino, { type Logger } from 'pino';
  * code never hands secrets to the logger, but a header object logged by mistake must not
  * leak a key or a signature either.
  */
-export function createLogger(options: { level?: string; name?: string } = {}): Logger {
+export function createLogger(
+  options: { level?: string; name?: string; destination?: pino.DestinationStream } = {},
+): Logger {
   return pino({
     name: options.name ?? 'loyalty-api',
     level: options.level ?? 'info',
@@ -25,7 +27,7 @@ export function createLogger(options: { level?: string; name?: string } = {}): L
       ],
       censor: '***',
     },
-  });
+  }, options.destination);
 }
 
 export type { Logger };

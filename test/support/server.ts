@@ -67,7 +67,13 @@ export const ADMIN_KEY = 'test-admin-key-0001';
 export const ADMIN_SECRET = 'test-admin-secret-0123456789abcdef';
 
 export async function startTestServer(
-  options: { env?: Record<string, string>; dbName?: string; seed?: boolean } = {},
+  options: {
+    env?: Record<string, string>;
+    dbName?: string;
+    seed?: boolean;
+    /** Where the server's log lines go (e.g. to assert what a request logged). */
+    logDestination?: { write(line: string): void };
+  } = {},
 ): Promise<TestServer> {
   const mongo = await testMongo();
   const config = loadConfig({
@@ -81,7 +87,7 @@ export async function startTestServer(
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     ...options.env,
   });
-  const logger = createLogger({ level: config.logLevel });
+  const logger = createLogger({ level: config.logLevel, destination: options.logDestination });
   const app = await createApp({ config, logger, mongoUri: databaseUri(mongo.uri, options.dbName ?? uniqueDbName()) });
   const url = await app.listen();
   const admin: TestCredential = { name: 'admin', key: ADMIN_KEY, secret: ADMIN_SECRET, role: 'ADMIN' };
