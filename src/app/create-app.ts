@@ -24,6 +24,7 @@ import { parseTrustProxy } from '../auth/ip';
 import { createHttpServer } from '../http/server';
 import { ErrorLogService } from '../errorlog/errorlog.service';
 import { CustomerService } from '../customers/customer.service';
+import { guardRawFieldLookup } from '../db/raw-fields-guard';
 
 export interface App {
   readonly services: Services;
@@ -64,6 +65,7 @@ export async function createApp({ config, logger, mongoUri }: AppOptions): Promi
       bufferCommands: false,
     })
     .asPromise();
+  guardRawFieldLookup(connection);
 
   const secretsKey = config.secretsKey ?? loadOrCreateSecretsKey(config.dataDir);
   const entities = new EntityStore(connection, logger, config.cachePollMs);
