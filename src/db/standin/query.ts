@@ -3,6 +3,7 @@ import { Aggregator, Query } from 'mingo';
 import { badValue, fromMingo, notImplemented } from './errors';
 import { collectPathValues, isPlainPath, someValueAtPath } from './paths';
 import { hasOwn, namesInheritedField, setField } from './own';
+import { compileSimpleProjection } from './projection';
 import { canonicalKey, cloneValue, compareValues, isNumeric, isPlainObject, rankOf, type BsonDocument } from './values';
 
 type MingoOptions = NonNullable<ConstructorParameters<typeof Query>[1]>;
@@ -155,15 +156,17 @@ function sortKey(doc: BsonDocument, path: string, dir: number): unknown {
 }
 
 /**
- * Applies a find projection. mingo does the work; positional `field.$` projections need
- * the original filter, everything else is projected against an empty filter to avoid
- * re-testing every document. Top-level fields are put back into stored order, as
- * MongoDB returns them.
+ * Applies a find projection. Plain inclusions or exclusions of field paths are done here
+ * (./projection); mingo does the rest. Positional `field.$` projections need the original
+ * filter, everything else is projected against an empty filter to avoid re-testing every
+ * document. Top-level fields are put back into stored order, as MongoDB returns them.
  */
 export function projectDocuments(docs: BsonDocument[], projection: unknown, filter: unknown, env: QueryEnv = {}): BsonDocument[] {
   if (projection === undefined || projection === null) return docs;
   if (!isPlainObject(projection)) throw badValue('projection must be an object');
   if (Object.keys(projection).length === 0) return docs;
+  const simple = compileSimpleProjection(projection);
+  if (simple) return docs.map(simple);
   const positional = Object.keys(projection).some((k) => k.endsWith('.$'));
   const condition = positional && isPlainObject(filter) ? filter : {};
   let projected: BsonDocument[];

@@ -52,10 +52,16 @@ const MAX_PROBLEMS = 50;
 /** Problems of the document's keys and shape; empty when MongoDB will store it exactly. */
 export function structuralProblems(document: Record<string, unknown>): KeyProblem[] {
   const problems: KeyProblem[] = [];
-  // Iterative, so a hostile nesting depth cannot exhaust the stack before it is refused.
-  const stack: Array<{ value: unknown; path: string; level: number }> = [{ value: document, path: '', level: 1 }];
+  // Iterative, so a hostile nesting depth cannot exhaust the stack before it is refused;
+  // depth first in document order, so problems are listed as they appear.
+  type Entry = { value: unknown; path: string; level: number; problem?: string };
+  const stack: Entry[] = [{ value: document, path: '', level: 1 }];
   while (stack.length > 0 && problems.length < MAX_PROBLEMS) {
-    const { value, path, level } = stack.pop()!;
+    const { value, path, level, problem } = stack.pop()!;
+    if (problem) {
+      problems.push({ field: path, message: problem });
+      continue;
+    }
     if (typeof value === 'string') {
       if (!isWellFormed(value)) problems.push({ field: path, message: 'strings must be well-formed Unicode (no lone surrogates)' });
       continue;
@@ -65,18 +71,15 @@ export function structuralProblems(document: Record<string, unknown>): KeyProble
       problems.push({ field: path, message: `nesting deeper than ${MAX_NESTING_LEVELS} levels is not accepted (MongoDB's limit)` });
       continue;
     }
-    const children: Array<{ value: unknown; path: string; level: number }> = [];
+    const children: Entry[] = [];
     if (Array.isArray(value)) {
       value.forEach((item, i) => children.push({ value: item, path: fieldPath(path, i), level: level + 1 }));
     } else {
       for (const key of Object.keys(value)) {
-        const childPath = fieldPath(path, key);
-        const problem = keyProblem(key, level === 1);
-        if (problem) problems.push({ field: childPath, message: problem });
-        else children.push({ value: (value as Record<string, unknown>)[key], path: childPath, level: level + 1 });
+        const child = { value: (value as Record<string, unknown>)[key], path: fieldPath(path, key), level: level + 1 };
+        children.push({ ...child, problem: keyProblem(key, level === 1) });
       }
     }
-    // Reversed so siblings are visited in document order.
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
   }
   if (problems.length === 0) {
