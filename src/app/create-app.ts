@@ -26,6 +26,7 @@ import { createHttpServer } from '../http/server';
 import { ConnectionTracker } from '../http/connections';
 import { ErrorLogService } from '../errorlog/errorlog.service';
 import { CustomerService } from '../customers/customer.service';
+import { guardRawFieldLookup } from '../db/raw-fields-guard';
 
 export interface App {
   readonly services: Services;
@@ -66,6 +67,7 @@ export async function createApp({ config, logger, mongoUri }: AppOptions): Promi
       bufferCommands: false,
     })
     .asPromise();
+  guardRawFieldLookup(connection);
 
   const secretsKey = config.secretsKey ?? loadOrCreateSecretsKey(config.dataDir);
   const entities = new EntityStore(connection, logger, config.cachePollMs);

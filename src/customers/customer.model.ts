@@ -9,10 +9,11 @@ export interface AccountCounters {
 }
 
 /**
- * A customer as stored in `customers`. `_id` is the customer id the client chose at opt-in.
- * Per-account counters live under `accounts.<name>` so a point event is ONE atomic update of
- * field paths (`$inc` on `accounts.<name>.score` ...); account names are validated against
- * ACCOUNT_NAME, which keeps `.` and `$` out of those paths.
+ * A customer as stored in `customers`. `_id` is the customer id the client chose at opt-in
+ * (a value, never a key). Per-account counters live under `accounts.<name>` so a point
+ * event is ONE atomic update of field paths (`$inc` on `accounts.<name>.score` ...); the
+ * client chooses `<name>`, so it is checked against ACCOUNT_NAME and every read of
+ * `accounts` goes through `accountCounters` (own fields only).
  */
 export interface CustomerDoc {
   _id: string;
@@ -38,8 +39,26 @@ export interface CustomerEventDoc {
   apiKeyHint: string | null;
 }
 
-export const ACCOUNT_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+/**
+ * Account names become MongoDB field names (`accounts.<name>.score`) and JavaScript keys.
+ * Letters, digits, `_` and `-` keep `.` (a path separator), `$` (an operator), NUL and empty
+ * names out; a leading `_` is refused so `__proto__` (which JavaScript reads as the
+ * prototype) and `_id`-like names never become accounts. Names such as `constructor`,
+ * `prototype` or `toString` are ordinary accounts and round-trip exactly.
+ */
+export const ACCOUNT_NAME = /^[A-Za-z0-9-][A-Za-z0-9_-]{0,63}$/;
+export const ACCOUNT_NAME_RULE = 'data.account must be 1 to 64 letters, digits, _ or -, not starting with _';
 export const DEFAULT_ACCOUNT = 'standard';
+
+/**
+ * The counters stored under `accounts[name]`, only when `name` is an own field: a name
+ * such as `constructor` must not find Object's members on an account that does not exist.
+ */
+export function accountCounters(accounts: unknown, name: string): Partial<AccountCounters> | undefined {
+  if (accounts === null || typeof accounts !== 'object' || !Object.prototype.hasOwnProperty.call(accounts, name)) return undefined;
+  const counters = (accounts as Record<string, unknown>)[name];
+  return counters !== null && typeof counters === 'object' ? (counters as Partial<AccountCounters>) : undefined;
+}
 
 /** Projection for every read that feeds the API: the password hash never leaves the database. */
 export const PUBLIC_PROJECTION = { passwordHash: 0 } as const;

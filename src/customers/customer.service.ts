@@ -7,6 +7,7 @@ import { NEWEST_FIRST, newestFirstPage } from '../common/newest-first';
 import {
   ACCOUNT_NAME,
   DEFAULT_ACCOUNT,
+  accountCounters,
   PUBLIC_PROJECTION,
   customerModels,
   rawCustomers,
@@ -44,7 +45,7 @@ function toAccount(account: string, counters: Partial<AccountCounters> | undefin
 export function toCustomer(doc: PublicCustomerDoc): Customer {
   const stored = doc.accounts && typeof doc.accounts === 'object' ? doc.accounts : {};
   const names = Object.keys(stored).filter((name) => ACCOUNT_NAME.test(name) && name !== DEFAULT_ACCOUNT).sort();
-  const standard = toAccount(DEFAULT_ACCOUNT, stored[DEFAULT_ACCOUNT]);
+  const standard = toAccount(DEFAULT_ACCOUNT, accountCounters(stored, DEFAULT_ACCOUNT));
   return {
     id: doc._id,
     email: doc.email ?? null,
@@ -55,7 +56,7 @@ export function toCustomer(doc: PublicCustomerDoc): Customer {
     spent: standard.spent,
     spendable: standard.spendable,
     createdAt: doc.createdAt,
-    accounts: [standard, ...names.map((name) => toAccount(name, stored[name]))],
+    accounts: [standard, ...names.map((name) => toAccount(name, accountCounters(stored, name)))],
   };
 }
 
@@ -176,7 +177,7 @@ export class CustomerService {
           // Refused; only now find out why, to say so. Nothing was changed either way.
           const current = await this.customers.findOne({ _id: id }, { projection: { [path]: 1 } });
           if (!current) throw unknownCustomer(id);
-          const balance = toAccount(account, current.accounts?.[account]).spendable;
+          const balance = toAccount(account, accountCounters(current.accounts, account)).spendable;
           throw badUserInput(
             `spend of ${points} exceeds the spendable balance of ${balance} on account "${account}"`,
             { field: 'data.points', spendable: balance },

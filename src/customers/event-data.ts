@@ -1,7 +1,8 @@
 import { plainToInstance } from 'class-transformer';
 import { IsEmail, IsInt, IsString, Length, Matches, Max, MaxLength, Min, ValidateIf, validateSync, type ValidationError } from 'class-validator';
 import { badUserInput } from '../common/errors';
-import { ACCOUNT_NAME, DEFAULT_ACCOUNT } from './customer.model';
+import { fieldPath } from '../common/field-path';
+import { ACCOUNT_NAME, ACCOUNT_NAME_RULE, DEFAULT_ACCOUNT } from './customer.model';
 import type { EventAction } from './event.input';
 
 /**
@@ -48,7 +49,7 @@ export class PointData {
 
   @Present()
   @IsString({ message: 'data.account must be a string' })
-  @Matches(ACCOUNT_NAME, { message: 'data.account must be 1 to 64 letters, digits, _ or -' })
+  @Matches(ACCOUNT_NAME, { message: ACCOUNT_NAME_RULE })
   account?: string;
 }
 
@@ -79,12 +80,14 @@ function firstProblem(errors: ValidationError[]): { field: string; message: stri
 export function validateEventData(action: EventAction, raw: Record<string, unknown> | null | undefined): ValidatedData {
   const data = raw ?? {};
   const allowed = KEYS[action];
+  // Own keys, `__proto__` included (JSON.parse and the JSONObject literal parser keep it as
+  // one): every key that is not the action's is refused by name, none is dropped.
   const unknown = Object.keys(data).filter((key) => !allowed.includes(key));
   if (unknown.length) {
-    const names = unknown.slice(0, 5).map((k) => `"${k.slice(0, 64)}"`).join(', ');
+    const names = unknown.slice(0, 5).map((k) => JSON.stringify(k.length > 64 ? `${k.slice(0, 64)}…` : k)).join(', ');
     throw badUserInput(
       `data ${unknown.length === 1 ? 'key' : 'keys'} ${names} ${unknown.length === 1 ? 'is' : 'are'} not accepted by ${action} events; allowed: ${allowed.join(', ')}`,
-      { field: `data.${unknown[0].slice(0, 64)}` },
+      { field: fieldPath('data', unknown[0]) },
     );
   }
   const isProfile = action === 'opt_in' || action === 'profile';

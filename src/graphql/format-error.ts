@@ -21,7 +21,8 @@ export function createFormatError(exposeInternals: boolean) {
       return {
         ...formatted,
         message: problems.length ? problems.map((p) => p.message).join('; ') : formatted.message,
-        extensions: { ...extensions, problems },
+        // `field` names the first problem, as the refusals raised by services do.
+        extensions: { ...extensions, ...(problems.length ? { field: problems[0].field } : {}), problems },
       };
     }
 

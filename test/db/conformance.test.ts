@@ -11,6 +11,7 @@ import { Decimal128, Double, Long, ObjectId, UUID, type Document } from 'bson';
 import mongoose, { Schema, type Connection, type Model } from 'mongoose';
 import pino from 'pino';
 import { provideMongo, withDatabaseName, type MongoProvider } from '../../src/db/provider';
+import { guardRawFieldLookup } from '../../src/db/raw-fields-guard';
 
 interface LogLine {
   level: number;
@@ -131,6 +132,7 @@ before(async () => {
   conn = await mongoose
     .createConnection(provider.uri, { dbName, monitorCommands: true, heartbeatFrequencyMS: 500, serverSelectionTimeoutMS: 10_000 })
     .asPromise();
+  guardRawFieldLookup(conn);
   conn.getClient().on('commandStarted', (e) => commands.push({ name: e.commandName, body: e.command }));
   conn.getClient().on('commandSucceeded', (e) => replies.push({ name: e.commandName, reply: e.reply as Document }));
   Members = conn.model<Member>('Member', memberSchema);
@@ -536,6 +538,70 @@ describe('update', () => {
     await Counters.create({ _id: 'hot', n: 0 });
     await Promise.all(Array.from({ length: 500 }, () => Counters.updateOne({ _id: 'hot' }, { $inc: { n: 1 } })));
     assert.equal((await Counters.findById('hot').lean())?.n, 500);
+  });
+});
+
+describe('field names are arbitrary strings', () => {
+  // MongoDB gives `__proto__`, `constructor`, `prototype` or `toString` no meaning: they are
+  // fields like any other, in documents, update paths, filters and projections. Expected
+  // values are JSON text because a JavaScript object literal cannot hold a `__proto__` key.
+  const json = (value: unknown) => JSON.parse(JSON.stringify(value));
+  const coll = () => db().collection('js_names');
+
+  before(async () => {
+    await coll().insertOne(
+      JSON.parse('{"_id": "n1", "__proto__": {"p": 1}, "constructor": [{"c": 1}, {"c": 2}], "meta": {"prototype": "x", "toString": [1]}}'),
+    );
+  });
+
+  test('documents keep such keys on insert and read', async () => {
+    const doc = await coll().findOne({ _id: 'n1' } as Document);
+    assert.ok(doc && Object.prototype.hasOwnProperty.call(doc, '__proto__'));
+    assert.deepEqual(
+      json(doc),
+      JSON.parse('{"_id": "n1", "__proto__": {"p": 1}, "constructor": [{"c": 1}, {"c": 2}], "meta": {"prototype": "x", "toString": [1]}}'),
+    );
+  });
+
+  test('update operators create and change them as fields', async () => {
+    for (let i = 0; i < 2; i++) {
+      await coll().updateOne({ _id: 'n1' } as Document, {
+        $inc: { 'a.__proto__.n': 1, 'a.constructor.n': 1, 'a.prototype.n': 1 },
+        $set: { 'b.constructor.x': i },
+      });
+    }
+    await coll().updateOne({ _id: 'n1' } as Document, { $unset: { 'meta.prototype': '' }, $push: { constructor: { c: 3 } } } as Document);
+    const doc = await coll().findOneAndUpdate({ _id: 'n1' } as Document, { $set: { '__proto__.q': 2 } }, { returnDocument: 'after' });
+    assert.deepEqual(
+      json(doc),
+      JSON.parse(`{"_id": "n1", "__proto__": {"p": 1, "q": 2}, "constructor": [{"c": 1}, {"c": 2}, {"c": 3}], "meta": {"toString": [1]},
+        "a": {"__proto__": {"n": 2}, "constructor": {"n": 2}, "prototype": {"n": 2}}, "b": {"constructor": {"x": 1}}}`),
+    );
+  });
+
+  test('filters and projections address them', async () => {
+    const ids = async (filter: Document) => (await coll().find(filter).toArray()).map((d) => d._id);
+    assert.deepEqual(await ids({ 'a.__proto__.n': 2 }), ['n1']);
+    assert.deepEqual(await ids({ 'a.constructor.n': { $gte: 2 } }), ['n1']);
+    assert.deepEqual(await ids({ 'a.constructor.n': { $lt: 2 } }), []);
+    assert.deepEqual(await ids({ 'constructor.c': 3 }), ['n1']);
+    assert.deepEqual(await ids({ 'a.toString': { $exists: true } }), []);
+    const projected = await coll().findOne({ _id: 'n1' } as Document, { projection: { 'a.constructor': 1, 'meta.toString': 1 } });
+    assert.deepEqual(json(projected), { _id: 'n1', a: { constructor: { n: 2 } }, meta: { toString: [1] } });
+    const excluded = await coll().findOne({ _id: 'n1' } as Document, { projection: { a: 0, b: 0, constructor: 0, meta: 0 } });
+    assert.deepEqual(json(excluded), JSON.parse('{"_id": "n1", "__proto__": {"p": 1, "q": 2}}'));
+  });
+
+  test('an upsert takes them from the filter and $setOnInsert', async () => {
+    await coll().updateOne(
+      { _id: 'n2', 'k.constructor': 'v', 'k.__proto__': 'w' } as Document,
+      { $setOnInsert: { 'k.prototype': 1 } },
+      { upsert: true },
+    );
+    assert.deepEqual(
+      json(await coll().findOne({ _id: 'n2' } as Document)),
+      JSON.parse('{"_id": "n2", "k": {"constructor": "v", "__proto__": "w", "prototype": 1}}'),
+    );
   });
 });
 

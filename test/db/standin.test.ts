@@ -9,6 +9,7 @@ import { connect, type Socket } from 'node:net';
 import { deserialize, serialize, ObjectId, type Document } from 'bson';
 import mongoose, { type Connection } from 'mongoose';
 import { StandInServer } from '../../src/db/standin';
+import { guardRawFieldLookup } from '../../src/db/raw-fields-guard';
 
 const OP_REPLY = 1;
 const OP_QUERY = 2004;
@@ -25,6 +26,7 @@ before(async () => {
   server = new StandInServer({ ttlMonitorIntervalMs: 60_000 });
   await server.start();
   conn = await mongoose.createConnection(`${server.uri}/standin`).asPromise();
+  guardRawFieldLookup(conn);
 });
 
 after(async () => {
@@ -236,5 +238,125 @@ describe('stand-in behaviour', () => {
     client.send(opMsg({ find: 'suspended', filter: {}, $db: 'standin' }));
     assert.deepEqual(msgReply(await client.next()).cursor.firstBatch, [{ _id: 'kept' }]);
     client.destroy();
+  });
+});
+
+/**
+ * Field names every JavaScript object inherits. The stand-in keeps documents as plain
+ * objects in this process, so an update path through `__proto__` once reached
+ * Object.prototype (every object in the process gained the field) and `constructor` led
+ * to the Object function. These tests check the process itself after each such write.
+ */
+describe('field names JavaScript gives meaning to', () => {
+  const BUILTIN = new Set(Object.getOwnPropertyNames(Object.prototype));
+  const own = (key: string, value: unknown, rest: Document = {}): Document => {
+    const out: Document = { ...rest };
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+    return out;
+  };
+  const hasOwn = (obj: unknown, key: string) => Object.prototype.hasOwnProperty.call(obj, key);
+
+  function assertPrototypesUntouched() {
+    assert.deepEqual(Object.getOwnPropertyNames(Object.prototype).filter((n) => !BUILTIN.has(n)), []);
+    assert.equal(({} as Record<string, unknown>).score, undefined);
+    assert.equal((Object as unknown as Record<string, unknown>).score, undefined);
+    assert.equal(Object.getPrototypeOf({}), Object.prototype);
+  }
+
+  test('$inc on accounts.__proto__.score creates a field and leaves Object.prototype alone', async () => {
+    const coll = db().collection('proto_inc');
+    await coll.insertMany([{ _id: 'victim', accounts: { standard: { score: 0 } } }, { _id: 'other', n: 1 }] as Document[]);
+    const after = await coll.findOneAndUpdate(
+      { _id: 'victim' } as Document,
+      { $inc: { 'accounts.__proto__.score': 5, 'accounts.__proto__.spendable': 5 }, $set: { at: 1 } },
+      { returnDocument: 'after' },
+    );
+    assertPrototypesUntouched();
+    assert.ok(after && hasOwn(after.accounts, '__proto__'));
+    assert.deepEqual({ ...after.accounts.__proto__ }, { score: 5, spendable: 5 });
+    assert.equal(Object.getPrototypeOf(after.accounts), Object.prototype);
+    // The balance check of a spend goes through the same path, as a filter.
+    const spent = await coll.findOneAndUpdate(
+      { _id: 'victim', 'accounts.__proto__.spendable': { $gte: 3 } } as Document,
+      { $inc: { 'accounts.__proto__.spendable': -3 } },
+      { returnDocument: 'after' },
+    );
+    assert.equal(spent?.accounts.__proto__.spendable, 2);
+    assert.equal(await coll.findOne({ _id: 'victim', 'accounts.__proto__.spendable': { $gte: 3 } } as Document), null);
+    // Other documents and other updates keep working.
+    await coll.updateOne({ _id: 'other' } as Document, { $inc: { n: 1 } });
+    assert.deepEqual(await coll.findOne({ _id: 'other' } as Document), { _id: 'other', n: 2 });
+    assertPrototypesUntouched();
+  });
+
+  test('constructor, toString and hasOwnProperty are ordinary fields for every update operator', async () => {
+    const coll = db().collection('ctor_ops');
+    await coll.insertOne({ _id: 'c' } as Document);
+    for (const name of ['constructor', 'toString', 'hasOwnProperty', 'valueOf']) {
+      await coll.updateOne({ _id: 'c' } as Document, { $inc: { [`a.${name}.n`]: 2 }, $set: { [`s.${name}`]: name } });
+      await coll.updateOne({ _id: 'c' } as Document, { $push: { [`l.${name}`]: { $each: [1, 2] } }, $max: { [`a.${name}.m`]: 7 } } as Document);
+      await coll.updateOne({ _id: 'c' } as Document, { $addToSet: { [`l.${name}`]: 2 }, $mul: { [`a.${name}.n`]: 3 } });
+      await coll.updateOne({ _id: 'c' } as Document, { $pop: { [`l.${name}`]: -1 }, $unset: { [`s.${name}`]: '' } });
+    }
+    await coll.updateOne({ _id: 'c' } as Document, { $rename: { 'a.valueOf': 'b.constructor', 'l.toString': 'l.__proto__' } });
+    assertPrototypesUntouched();
+    const doc = await coll.findOne({ _id: 'c' } as Document);
+    // JSON text: an object literal cannot hold a __proto__ key.
+    assert.deepEqual(
+      JSON.parse(JSON.stringify(doc)),
+      JSON.parse(`{
+        "_id": "c",
+        "a": { "constructor": { "n": 6, "m": 7 }, "toString": { "n": 6, "m": 7 }, "hasOwnProperty": { "n": 6, "m": 7 } },
+        "s": {},
+        "l": { "constructor": [2], "hasOwnProperty": [2], "valueOf": [2], "__proto__": [2] },
+        "b": { "constructor": { "n": 6, "m": 7 } }
+      }`),
+    );
+  });
+
+  test('upserts seed __proto__ and constructor paths from the filter and $setOnInsert', async () => {
+    const coll = db().collection('proto_upsert');
+    await coll.updateOne(
+      { _id: 'u', 'k.__proto__': 'x', 'k.constructor': 'y' } as Document,
+      { $setOnInsert: { 'm.__proto__.a': 1 }, $inc: { 'constructor.n': 1 } },
+      { upsert: true },
+    );
+    assertPrototypesUntouched();
+    const doc = await coll.findOne({ _id: 'u' } as Document);
+    assert.deepEqual(
+      JSON.parse(JSON.stringify(doc)),
+      JSON.parse('{"_id": "u", "k": {"__proto__": "x", "constructor": "y"}, "m": {"__proto__": {"a": 1}}, "constructor": {"n": 1}}'),
+    );
+  });
+
+  test('an inserted __proto__ key is stored, indexed and returned as a field', async () => {
+    const coll = db().collection('proto_insert');
+    await coll.createIndex(own('__proto__', 1), { unique: true });
+    await coll.insertOne(own('__proto__', 'p1', { _id: 'i1', nested: own('__proto__', { x: [{ y: 1 }] }) }));
+    assertPrototypesUntouched();
+    const doc = await coll.findOne({ _id: 'i1' } as Document, { projection: { _id: 0 } });
+    assert.ok(doc && hasOwn(doc, '__proto__') && hasOwn(doc.nested, '__proto__'));
+    assert.deepEqual(JSON.parse(JSON.stringify(doc)), JSON.parse('{"__proto__": "p1", "nested": {"__proto__": {"x": [{"y": 1}]}}}'));
+    const included = await coll.findOne({ _id: 'i1' } as Document, { projection: own('__proto__', 1, { 'nested.__proto__.x.y': 1 }) });
+    assert.deepEqual(JSON.parse(JSON.stringify(included)), JSON.parse('{"_id": "i1", "__proto__": "p1", "nested": {"__proto__": {"x": [{"y": 1}]}}}'));
+    assert.equal((await coll.find(own('__proto__', 'p1')).toArray()).length, 1);
+    const err = await coll.insertOne(own('__proto__', 'p1', { _id: 'i2' })).then(() => undefined, (e: unknown) => e as Document);
+    assert.equal(err?.code, 11000);
+    assert.ok(hasOwn(err?.keyValue, '__proto__'));
+    assertPrototypesUntouched();
+  });
+
+  test('what only mingo could evaluate on such names is refused by name (238), never applied through a prototype', async () => {
+    const coll = db().collection('proto_refused');
+    await coll.insertOne({ _id: 'r', a: { constructor: [1, 2, 3], toString: [{ v: 1 }] } } as Document);
+    const before = await coll.findOne({ _id: 'r' } as Document);
+    await assert.rejects(coll.updateOne({ _id: 'r' } as Document, { $pull: { 'a.constructor': 2 } } as Document), { code: 238, message: /a\.constructor/ });
+    await assert.rejects(coll.updateOne({ _id: 'r' } as Document, { $set: { 'a.toString.0.v': 2 } }), { code: 238 });
+    await assert.rejects(coll.updateOne({ _id: 'r' } as Document, [{ $set: { 'a.constructor': 1 } }]), { code: 238 });
+    await assert.rejects(coll.aggregate([{ $group: { _id: null, constructor: { $sum: 1 } } }]).toArray(), { code: 238 });
+    // mingo refuses __proto__ in the selectors only it evaluates: an error, not a silent miss.
+    await assert.rejects(coll.find({ 'a.__proto__': { $in: [1] } } as Document).toArray(), { code: 2 });
+    assert.deepEqual(await coll.findOne({ _id: 'r' } as Document), before);
+    assertPrototypesUntouched();
   });
 });

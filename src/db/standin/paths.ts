@@ -1,3 +1,4 @@
+import { hasOwn, ownField, setField } from './own';
 import { isPlainObject, type BsonDocument } from './values';
 
 const isDigits = (s: string): boolean => /^\d+$/.test(s);
@@ -49,7 +50,7 @@ function visitPath(value: unknown, segments: string[], i: number, inArray: boole
     }
     return false;
   }
-  if (isPlainObject(value) && Object.prototype.hasOwnProperty.call(value, segment)) {
+  if (isPlainObject(value) && hasOwn(value, segment)) {
     return visitPath(value[segment], segments, i + 1, false, visit);
   }
   return false;
@@ -60,7 +61,7 @@ export function getPath(doc: unknown, path: string): unknown {
   let current: unknown = doc;
   for (const segment of path.split('.')) {
     if (Array.isArray(current) && isDigits(segment)) current = current[Number(segment)];
-    else if (isPlainObject(current)) current = current[segment];
+    else if (isPlainObject(current)) current = ownField(current, segment);
     else return undefined;
     if (current === undefined) return undefined;
   }
@@ -72,11 +73,14 @@ export function setPath(doc: BsonDocument, path: string, value: unknown): void {
   const segments = path.split('.');
   let current: BsonDocument = doc;
   for (let i = 0; i < segments.length - 1; i++) {
-    const next = current[segments[i]];
-    if (!isPlainObject(next)) current[segments[i]] = {};
-    current = current[segments[i]] as BsonDocument;
+    let next = ownField(current, segments[i]);
+    if (!isPlainObject(next)) {
+      next = {};
+      setField(current, segments[i], next);
+    }
+    current = next as BsonDocument;
   }
-  current[segments[segments.length - 1]] = value;
+  setField(current, segments[segments.length - 1], value);
 }
 
 /** True when one dotted path equals the other or is a prefix of it on a segment boundary. */

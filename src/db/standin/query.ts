@@ -2,7 +2,9 @@ import { ObjectId } from 'bson';
 import { Aggregator, Query } from 'mingo';
 import { badValue, fromMingo, notImplemented } from './errors';
 import { collectPathValues, isPlainPath, someValueAtPath } from './paths';
-import { canonicalKey, cloneValue, compareValues, isNumeric, isPlainObject, type BsonDocument } from './values';
+import { hasOwn, namesInheritedField, setField } from './own';
+import { compileSimpleProjection } from './projection';
+import { canonicalKey, cloneValue, compareValues, isNumeric, isPlainObject, rankOf, type BsonDocument } from './values';
 
 type MingoOptions = NonNullable<ConstructorParameters<typeof Query>[1]>;
 type MingoCollation = NonNullable<MingoOptions['collation']>;
@@ -57,20 +59,50 @@ export function compileFilter(filter: unknown, env: QueryEnv = {}): Matcher {
 }
 
 /**
- * Filters made only of `field: scalar` equalities — findById, lookups by email, compound
- * keys — are matched without mingo, whose per-query setup dominates such cheap queries.
- * Semantics are MongoDB's: the value matches the field or any element of an array there,
- * and numbers match across BSON numeric types. null, arrays, sub-documents, regular
- * expressions and operators all go to mingo.
+ * Filters made only of `field: scalar` equalities and comparisons with a scalar
+ * (`$eq $gt $gte $lt $lte`) — findById, lookups by email, compound keys, balance checks —
+ * are matched without mingo, whose per-query setup dominates such cheap queries. Semantics
+ * are MongoDB's: the value matches the field or any element of an array there, numbers
+ * match across BSON numeric types, and a comparison only matches values of the operand's
+ * type bracket. Fields are read as own properties only (see ./own), so a field named
+ * `__proto__` or `constructor` is matched like any other. null, arrays, sub-documents,
+ * regular expressions and other operators all go to mingo.
  */
 function equalityMatcher(filter: BsonDocument): Matcher | undefined {
-  const conditions: Array<{ segments: string[]; equals: (v: unknown) => boolean }> = [];
+  const conditions: Array<{ segments: string[]; test: (v: unknown) => boolean }> = [];
   for (const [path, value] of Object.entries(filter)) {
-    const equals = isPlainPath(path) ? scalarEquality(value) : undefined;
-    if (!equals) return undefined;
-    conditions.push({ segments: path.split('.'), equals });
+    if (!isPlainPath(path)) return undefined;
+    const segments = path.split('.');
+    if (isPlainObject(value)) {
+      const operators = Object.entries(value);
+      if (operators.length === 0) return undefined;
+      for (const [operator, operand] of operators) {
+        const test = comparison(operator, operand);
+        if (!test) return undefined;
+        conditions.push({ segments, test });
+      }
+      continue;
+    }
+    const test = scalarEquality(value);
+    if (!test) return undefined;
+    conditions.push({ segments, test });
   }
-  return (doc) => conditions.every((c) => someValueAtPath(doc, c.segments, c.equals));
+  return (doc) => conditions.every((c) => someValueAtPath(doc, c.segments, c.test));
+}
+
+const COMPARISONS: Record<string, (c: number) => boolean> = {
+  $gt: (c) => c > 0,
+  $gte: (c) => c >= 0,
+  $lt: (c) => c < 0,
+  $lte: (c) => c <= 0,
+};
+
+function comparison(operator: string, operand: unknown): ((v: unknown) => boolean) | undefined {
+  if (operator === '$eq') return scalarEquality(operand);
+  const holds = hasOwn(COMPARISONS, operator) ? COMPARISONS[operator] : undefined;
+  if (!holds || scalarEquality(operand) === undefined) return undefined;
+  const bracket = rankOf(operand);
+  return (v) => rankOf(v) === bracket && holds(compareValues(v, operand));
 }
 
 function scalarEquality(wanted: unknown): ((v: unknown) => boolean) | undefined {
@@ -124,15 +156,17 @@ function sortKey(doc: BsonDocument, path: string, dir: number): unknown {
 }
 
 /**
- * Applies a find projection. mingo does the work; positional `field.$` projections need
- * the original filter, everything else is projected against an empty filter to avoid
- * re-testing every document. Top-level fields are put back into stored order, as
- * MongoDB returns them.
+ * Applies a find projection. Plain inclusions or exclusions of field paths are done here
+ * (./projection); mingo does the rest. Positional `field.$` projections need the original
+ * filter, everything else is projected against an empty filter to avoid re-testing every
+ * document. Top-level fields are put back into stored order, as MongoDB returns them.
  */
 export function projectDocuments(docs: BsonDocument[], projection: unknown, filter: unknown, env: QueryEnv = {}): BsonDocument[] {
   if (projection === undefined || projection === null) return docs;
   if (!isPlainObject(projection)) throw badValue('projection must be an object');
   if (Object.keys(projection).length === 0) return docs;
+  const simple = compileSimpleProjection(projection);
+  if (simple) return docs.map(simple);
   const positional = Object.keys(projection).some((k) => k.endsWith('.$'));
   const condition = positional && isPlainObject(filter) ? filter : {};
   let projected: BsonDocument[];
@@ -147,13 +181,14 @@ export function projectDocuments(docs: BsonDocument[], projection: unknown, filt
 
 function restoreFieldOrder(source: BsonDocument, projected: BsonDocument): BsonDocument {
   const ordered: BsonDocument = {};
-  for (const key of Object.keys(source)) if (key in projected) ordered[key] = projected[key];
-  for (const key of Object.keys(projected)) if (!(key in ordered)) ordered[key] = projected[key];
+  for (const key of Object.keys(source)) if (hasOwn(projected, key)) setField(ordered, key, projected[key]);
+  for (const key of Object.keys(projected)) if (!hasOwn(ordered, key)) setField(ordered, key, projected[key]);
   return ordered;
 }
 
 /** Runs an aggregation pipeline. Input documents are cloned because some stages write to them. */
 export function runPipeline(docs: BsonDocument[], pipeline: BsonDocument[], env: QueryEnv = {}): BsonDocument[] {
+  assertNoInheritedNames(pipeline, 'an aggregation pipeline');
   try {
     const aggregator = new Aggregator(pipeline, mingoOptions(env));
     return aggregator.run<BsonDocument>(docs.map((d) => cloneValue(d)));
@@ -162,3 +197,22 @@ export function runPipeline(docs: BsonDocument[], pipeline: BsonDocument[], env:
   }
 }
 
+
+/**
+ * mingo's pipeline stages read and write fields with plain property access, so a stage
+ * naming `constructor` or `__proto__` would read Object's members or drop the field.
+ * Such pipelines are refused by name rather than answered wrongly.
+ */
+export function assertNoInheritedNames(spec: unknown, what: string): void {
+  if (Array.isArray(spec)) {
+    for (const element of spec) assertNoInheritedNames(element, what);
+    return;
+  }
+  if (!isPlainObject(spec)) return;
+  for (const key of Object.keys(spec)) {
+    if (namesInheritedField(key)) {
+      throw notImplemented(`the stand-in does not run ${what} naming the field '${key}': it is also a JavaScript Object property`);
+    }
+    assertNoInheritedNames(spec[key], what);
+  }
+}

@@ -7,12 +7,14 @@ import {
   failedToParse,
   fromMingo,
   immutableField,
+  notImplemented,
   pathNotViable,
   typeMismatch,
 } from './errors';
+import { namesInheritedField, ownField } from './own';
 import { getPath, pathsOverlap, setPath } from './paths';
 import { applySimpleUpdate } from './simple-update';
-import type { QueryEnv } from './query';
+import { assertNoInheritedNames, type QueryEnv } from './query';
 import { cloneValue, formatValue, isNumeric, isPlainObject, valuesEqual, type BsonDocument } from './values';
 
 /** An update as classified by MongoDB: operator document, replacement document or pipeline. */
@@ -131,6 +133,7 @@ function transform(existing: BsonDocument, update: ParsedUpdate, ctx: ApplyConte
       return '_id' in existing ? { _id: existing._id, ...rest } : rest;
     }
     case 'pipeline': {
+      assertNoInheritedNames(update.stages, 'an update pipeline');
       const docs = [cloneValue(existing)];
       try {
         mingoUpdateOne(docs, {}, update.stages as Parameters<typeof mingoUpdateOne>[2], { cloneMode: 'copy' });
@@ -146,6 +149,7 @@ function transform(existing: BsonDocument, update: ParsedUpdate, ctx: ApplyConte
       preflight(existing, ops);
       const simple = cloneValue(existing);
       if (applySimpleUpdate(simple, ops)) return simple;
+      assertSafeForMingo(ops);
       const doc = cloneValue(existing);
       try {
         mingoUpdate(doc, ops, ctx.arrayFilters, inserting ? {} : ctx.filter, {
@@ -187,12 +191,32 @@ function preflight(doc: BsonDocument, ops: BsonDocument): void {
   }
 }
 
+/**
+ * mingo walks update paths with plain property reads, so `constructor` would lead it to the
+ * Object function and `__proto__` to Object.prototype. Such paths are applied by
+ * ./simple-update or not at all: refusing is better than a silent no-op or a change to
+ * every object in the process.
+ */
+function assertSafeForMingo(ops: BsonDocument): void {
+  for (const [op, arg] of Object.entries(ops)) {
+    const paths = Object.keys(arg as BsonDocument);
+    if (op === '$rename') paths.push(...Object.values(arg as BsonDocument).map(String));
+    const path = paths.find(namesInheritedField);
+    if (path !== undefined) {
+      throw notImplemented(
+        `the stand-in applies ${op} on '${path}' only in its plain form (no positional or array index segments, no arrays on the way, ` +
+          `no $push modifiers other than $each): one of its field names is also a JavaScript Object property`,
+      );
+    }
+  }
+}
+
 function assertPathViable(doc: BsonDocument, path: string): void {
   const segments = path.split('.');
   let current: unknown = doc;
   for (let i = 0; i < segments.length - 1; i++) {
     if (Array.isArray(current)) current = /^\d+$/.test(segments[i]) ? current[Number(segments[i])] : undefined;
-    else if (isPlainObject(current)) current = current[segments[i]];
+    else if (isPlainObject(current)) current = ownField(current, segments[i]);
     else current = undefined;
     if (current === undefined) return;
     if (!isPlainObject(current) && !Array.isArray(current)) {

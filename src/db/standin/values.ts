@@ -1,4 +1,5 @@
 import { Binary, Decimal128, Long, ObjectId, Timestamp } from 'bson';
+import { setField } from './own';
 
 /** A deserialized BSON document. Keys keep their wire order, which MongoDB treats as significant. */
 export type BsonDocument = Record<string, unknown>;
@@ -36,7 +37,7 @@ export function cloneValue<T>(value: T): T {
   if (value instanceof Uint8Array) return Uint8Array.prototype.slice.call(value) as T;
   if (!isPlainObject(value)) return value;
   const out: BsonDocument = {};
-  for (const key of Object.keys(value)) out[key] = cloneValue(value[key]);
+  for (const key of Object.keys(value)) setField(out, key, cloneValue(value[key]));
   return out as T;
 }
 
@@ -58,7 +59,8 @@ const enum Rank {
   MaxKey = 14,
 }
 
-function rankOf(value: unknown): Rank {
+/** MongoDB's type bracket of a value: comparison operators only match values of their operand's bracket. */
+export function rankOf(value: unknown): number {
   if (value === null || value === undefined) return Rank.Null;
   switch (typeof value) {
     case 'number':

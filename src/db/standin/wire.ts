@@ -1,5 +1,6 @@
 import { deserialize, serialize, type DeserializeOptions } from 'bson';
 import type { BsonDocument } from './values';
+import { hasOwn, setField } from './own';
 
 // MongoDB wire protocol opcodes (docs: "MongoDB Wire Protocol").
 export const OP_REPLY = 1;
@@ -120,8 +121,8 @@ function decodeOpMsg(buf: Buffer, requestId: number): MsgRequest {
   }
   if (!body) throw new WireProtocolError('OP_MSG without a body section');
   for (const [id, docs] of sequences) {
-    if (id in body) throw new WireProtocolError(`OP_MSG field '${id}' given both in the body and as a document sequence`);
-    body[id] = docs;
+    if (hasOwn(body, id)) throw new WireProtocolError(`OP_MSG field '${id}' given both in the body and as a document sequence`);
+    setField(body, id, docs);
   }
   return { kind: 'msg', requestId, body, moreToCome: (flags & MORE_TO_COME) !== 0 };
 }

@@ -17,7 +17,11 @@ export class ImportResolver {
   @RootField(MANAGEMENT_OPERATION)
   async importEntities(
     @Arg('entity', () => EntityKind) entity: EntityKind,
-    @Arg('documents', () => [GraphQLJSONObject]) documents: Record<string, unknown>[],
+    // Validated by the import service, key by key. class-validator (type-graphql's argument
+    // validation) would look up `document.constructor`, which is missing on the
+    // null-prototype objects of documents written inside the query text and is data when a
+    // document has a `constructor` key.
+    @Arg('documents', () => [GraphQLJSONObject], { validate: false }) documents: Record<string, unknown>[],
     @Ctx() ctx: RequestContext,
   ): Promise<ImportResult> {
     try {

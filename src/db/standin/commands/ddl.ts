@@ -6,6 +6,7 @@ import { ID_INDEX_NAME, idIndexSpec } from '../store/indexes';
 import type { BsonDocument } from '../values';
 import { collectionName, optionalCount, optionalDocument, requiredArray } from './args';
 import type { CommandContext, CommandHandler } from './context';
+import { setField } from '../own';
 
 // Fields every command may carry that are not collection options.
 const GENERIC_FIELDS = new Set([
@@ -24,7 +25,7 @@ const create: CommandHandler = (cmd, ctx) => {
   if (cmd.viewOn !== undefined) throw notImplemented('views are not supported by the MongoDB stand-in');
   if (cmd.timeseries !== undefined) throw notImplemented('time series collections are not supported by the MongoDB stand-in');
   const options: BsonDocument = {};
-  for (const [key, value] of Object.entries(cmd)) if (key !== 'create' && !GENERIC_FIELDS.has(key)) options[key] = value;
+  for (const [key, value] of Object.entries(cmd)) if (key !== 'create' && !GENERIC_FIELDS.has(key)) setField(options, key, value);
   ctx.store.ensureDatabase(ctx.dbName).create(name, options);
   return {};
 };

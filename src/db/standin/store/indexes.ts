@@ -2,6 +2,7 @@ import { CommandError, badValue } from '../errors';
 import { collectPathValues } from '../paths';
 import { compileFilter, type Matcher } from '../query';
 import { canonicalKey, formatValue, isPlainObject, valuesEqual, type BsonDocument } from '../values';
+import { setField } from '../own';
 
 /** An index as listed by `listIndexes`: MongoDB's own field names and layout. */
 export interface IndexSpec extends BsonDocument {
@@ -100,7 +101,7 @@ export class Index {
       const owner = this.entries.get(key);
       if (owner !== undefined && owner !== ownerId) {
         const keyValue: BsonDocument = {};
-        this.fields.forEach((f, i) => (keyValue[f] = values[i] ?? null));
+        this.fields.forEach((f, i) => setField(keyValue, f, values[i] ?? null));
         return new DuplicateKeyError(ns, this.name, this.spec.key, keyValue);
       }
     }
