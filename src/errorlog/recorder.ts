@@ -1,4 +1,5 @@
-import type { Model } from 'mongoose';
+import { mongo, type Model } from 'mongoose';
+import { storable } from './storable';
 import type { Logger } from 'pino';
 import type { ErrorLogDoc } from './errorlog.model';
 
@@ -88,6 +89,12 @@ export class ErrorLogRecorder {
         } catch (err) {
           const inserted = (err as { result?: { insertedCount?: number }; insertedCount?: number })?.result?.insertedCount ?? 0;
           const duplicateOnly = (err as { code?: number }).code === 11000;
+          if (mongo.BSON.BSONError.isBSONError(err)) {
+            // Nothing of the batch was sent: one record cannot be serialised. Retrying as is
+            // would fail forever, so make each record storable (or drop it, counted).
+            this.makeStorable(batch.length);
+            continue;
+          }
           if (duplicateOnly) {
             // A retry of a batch that partly landed: those records are already stored.
             this.written += inserted;
@@ -106,6 +113,22 @@ export class ErrorLogRecorder {
     } finally {
       this.writing = false;
       if (this.buffer.length > 0 && !this.stopped) this.schedule(this.options.flushIntervalMs);
+    }
+  }
+
+  private makeStorable(count: number): void {
+    let dropped = 0;
+    const fixed: ErrorLogDoc[] = [];
+    for (const record of this.buffer.slice(0, count)) {
+      const ok = storable(record);
+      if (ok) fixed.push(ok);
+      else dropped++;
+    }
+    this.buffer.splice(0, count, ...fixed);
+    if (dropped > 0) {
+      this.dropped += dropped;
+      // The record's content is not logged: it is exactly what could not be redacted safely.
+      this.logger.error({ dropped }, 'error log records that cannot be stored as BSON were dropped');
     }
   }
 

@@ -90,3 +90,20 @@ test('while MongoDB is down the buffer is bounded: overflow is counted and logge
   assert.ok(lines.some((l) => l.level === 40 && /will retry/.test(l.msg)), 'failed writes are logged and retried');
   await recorder.stop();
 });
+
+test('a record with a key BSON cannot hold (NUL) is stored with the NUL spelled out and never holds back its batch', async () => {
+  const model = server.app.services.errorLog.model;
+  const { logger, lines } = capturingLogger();
+  const recorder = new ErrorLogRecorder(model, logger, { batchSize: 20, flushIntervalMs: 5, maxBuffered: 1000, retryDelayMs: 50, maxRetryDelayMs: 200 });
+  const poisoned = record(5);
+  poisoned.request.variables = { ['evil\u0000key']: 1, nested: { ['x\u0000']: [{ ['\u0000']: 2 }] } };
+  const records = [...Array.from({ length: 5 }, (_, i) => record(i)), poisoned, ...Array.from({ length: 30 }, (_, i) => record(i + 6))];
+  for (const r of records) recorder.enqueue(r);
+  assert.ok(await recorder.flush(10_000), 'everything was written');
+  for (const r of records) assert.ok(await model.exists({ _id: r._id }), `record ${r.operationName} stored`);
+  const stored = await model.collection.findOne({ _id: poisoned._id });
+  assert.deepEqual(stored!.request.variables, { 'evil\\u0000key': 1, nested: { 'x\\u0000': [{ '\\u0000': 2 }] } });
+  assert.equal(recorder.dropped, 0);
+  assert.deepEqual(lines.filter((l) => l.level >= 40), [], 'no retry loop, nothing dropped');
+  await recorder.stop();
+});
