@@ -120,6 +120,9 @@ describe('every failed call is recorded once, successes never', () => {
       server.as(server.admin).graphql('mutation($d: [JSONObject!]!) { importEntities(entity: OFFER, documents: $d) { created } }', { d: [...manyOffers(400), { id: 'bad', weight: 'x' }] }, { headers: h }),
     );
     assert.equal(result.status, 400);
+    assert.equal(firstError(result).extensions.code, 'BAD_USER_INPUT');
+    assert.equal(firstError(result).extensions.documentIndex, 400);
+    assert.equal(records.length, 1);
     assert.equal(records[0].truncated, true);
     assert.ok(Buffer.byteLength(JSON.stringify(records[0])) <= 70_000);
   });
@@ -237,22 +240,39 @@ describe('browsing', () => {
     assert.equal(seen.length, total);
     assert.equal(new Set(seen).size, total);
 
-    const filters: [Record<string, unknown>, (n: any) => boolean][] = [
-      [{ errorCode: 'UNAUTHENTICATED' }, (n) => n.errorCodes.includes('UNAUTHENTICATED')],
-      [{ httpStatus: 404 }, (n) => n.response.status === 404],
-      [{ endpoint: 'ENTITIES' }, (n) => n.endpoints.includes('ENTITIES')],
-      [{ operationName: 'MyTiers' }, (n) => n.operationName === 'MyTiers'],
-      [{ apiKeyHint: `***${server.client.key.slice(-4)}` }, (n) => n.apiKeyHint === `***${server.client.key.slice(-4)}`],
-      [{ from: new Date(Date.now() - 60_000).toISOString(), to: new Date(Date.now() + 1000).toISOString() }, () => true],
-      [{ to: new Date(Date.now() - 3_600_000).toISOString() }, () => false],
+    // Each filter against the same question put to the raw collection; all but the last must match something.
+    const hint = `***${server.client.key.slice(-4)}`;
+    const from = new Date(Date.now() - 60_000);
+    const to = new Date(Date.now() + 1000);
+    const anHourAgo = new Date(Date.now() - 3_600_000);
+    const filters: [Record<string, unknown>, (n: any) => boolean, Record<string, unknown>][] = [
+      [{ errorCode: 'UNAUTHENTICATED' }, (n) => n.errorCodes.includes('UNAUTHENTICATED'), { errorCodes: 'UNAUTHENTICATED' }],
+      [{ httpStatus: 404 }, (n) => n.response.status === 404, { 'response.status': 404 }],
+      [{ endpoint: 'ENTITIES' }, (n) => n.endpoints.includes('ENTITIES'), { endpoints: 'ENTITIES' }],
+      [{ operationName: 'MyTiers' }, (n) => n.operationName === 'MyTiers', { operationName: 'MyTiers' }],
+      [{ apiKeyHint: hint }, (n) => n.apiKeyHint === hint, { apiKeyHint: hint }],
+      [{ from: from.toISOString(), to: to.toISOString() }, (n) => Date.parse(n.occurredAt) >= from.getTime() && Date.parse(n.occurredAt) < to.getTime(), { occurredAt: { $gte: from, $lt: to } }],
+      [{ to: anHourAgo.toISOString() }, () => false, { occurredAt: { $lt: anHourAgo } }],
     ];
     const everything = dataOf(await admin.graphql(Q, { first: 200 })).errorLogs.nodes;
-    assert.ok(everything.length === Math.min(total, 200));
-    for (const [filter, pred] of filters) {
+    assert.equal(everything.length, Math.min(total, 200));
+    for (const [filter, pred, raw] of filters) {
+      const expected = await errorLogs().countDocuments(raw);
+      if (filter.to !== anHourAgo.toISOString()) assert.ok(expected > 0, `${JSON.stringify(filter)} matches nothing, so it tests nothing`);
       const page = dataOf(await admin.graphql(Q, { filter, first: 200 })).errorLogs;
+      assert.equal(page.totalCount, expected, JSON.stringify(filter));
+      assert.equal(page.nodes.length, Math.min(expected, 200), JSON.stringify(filter));
       assert.ok(page.nodes.every(pred), JSON.stringify(filter));
-      if (total <= 200) assert.equal(page.totalCount, everything.filter(pred).length, JSON.stringify(filter));
     }
+
+    // The time window on both sides of one record's instant: `from` includes it, `to` excludes it.
+    const newest = everything[0];
+    const at = Date.parse(newest.occurredAt);
+    const ids = async (filter: Record<string, unknown>) => dataOf(await admin.graphql(Q, { filter, first: 200 })).errorLogs.nodes.map((n: any) => n.id);
+    assert.ok((await ids({ from: new Date(at).toISOString(), to: new Date(at + 1).toISOString() })).includes(newest.id), 'from = its instant includes it');
+    assert.equal((await ids({ from: new Date(at + 1).toISOString() })).includes(newest.id), false, 'from = 1 ms later excludes it');
+    assert.equal((await ids({ to: new Date(at).toISOString() })).includes(newest.id), false, 'to = its instant excludes it');
+    assert.ok((await ids({ to: new Date(at + 1).toISOString() })).includes(newest.id), 'to = 1 ms later includes it');
 
     // The largest page is 200; one more is refused.
     const tooMany = await admin.graphql(Q, { first: 201 });

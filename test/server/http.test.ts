@@ -57,11 +57,12 @@ test('a change made through one instance is visible through another within one s
     { d: [tier] },
   ));
   // Immediately visible on the instance that wrote it.
-  assert.ok(dataOf(await a.as(a.client).graphql(`query($id: ID!) { tier(id: $id) { id } }`, { id: tier.id })).tier);
+  assert.deepEqual(dataOf(await a.as(a.client).graphql(`query($id: ID!) { tier(id: $id) { id name } }`, { id: tier.id })).tier, { id: tier.id, name: tier.name });
   let seenAfter = -1;
   while (Date.now() - started < 3000) {
-    const found = dataOf(await b.as(b.client).graphql(`query($id: ID!) { tier(id: $id) { id } }`, { id: tier.id })).tier;
+    const found = dataOf(await b.as(b.client).graphql(`query($id: ID!) { tier(id: $id) { id name } }`, { id: tier.id })).tier;
     if (found) {
+      assert.deepEqual(found, { id: tier.id, name: tier.name });
       seenAfter = Date.now() - started;
       break;
     }
