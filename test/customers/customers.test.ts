@@ -381,6 +381,12 @@ describe('events history', () => {
 
     const bad = await server.as(server.client).graphql(`{ customer(id: "historian") { events(after: "garbage") { totalCount } } }`);
     assertBadInput(bad, /"after" is not/);
+
+    // Page size on both sides of the largest page (200).
+    const largest = await readCustomer('historian', 'events(first: 200) { totalCount nodes { id } pageInfo { hasNextPage } }');
+    assert.deepEqual([largest.events.nodes.map((e: any) => e.id), largest.events.pageInfo.hasNextPage], [seen.map((e) => e.id), false]);
+    const tooLarge = await server.as(server.client).graphql(`{ customer(id: "historian") { events(first: 201) { totalCount } } }`);
+    assertBadInput(tooLarge, /"first" must be between 0 and 200, got 201/);
   });
 });
 
