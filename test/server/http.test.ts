@@ -50,7 +50,7 @@ test('GET /graphql runs queries for API clients', async () => {
 });
 
 test('a change made through one instance is visible through another within one second', async () => {
-  const tier = { ...structuredClone(fixture('tiers')[0]), id: `cross-${Date.now()}` };
+  const tier: Record<string, any> = { ...structuredClone(fixture('tiers')[0]), id: `cross-${Date.now()}` };
   const started = Date.now();
   dataOf(await a.as(a.admin).graphql(
     `mutation($d: [JSONObject!]!) { importEntities(entity: TIER, documents: $d) { created } }`,
