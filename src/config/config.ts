@@ -154,7 +154,9 @@ export function loadConfig(env: Env = process.env): Config {
     host,
     mongodbUri,
     apiStack,
-    signatureClockSkewSeconds: int(env, 'SIGNATURE_CLOCK_SKEW_SECONDS', 300, 0, 86400),
+    // At least 1: the accepted window is date - skew <= now < date + skew, empty for 0, which
+    // would refuse every signed request.
+    signatureClockSkewSeconds: int(env, 'SIGNATURE_CLOCK_SKEW_SECONDS', 300, 1, 86400),
     trustProxy,
     adminApiKey,
     adminApiSecret,

@@ -122,10 +122,10 @@ function signatureOf(headers: Headers): string {
 }
 
 /** Every refusal: the expected code, the API key when known, and nothing secret in the reason. */
-function assertRefused(result: VerifyResult, code: EscherFailureCode, signature?: string): string {
-  assert.equal(result.ok, false, 'expected a refusal');
+function assertRefused(result: VerifyResult, code: EscherFailureCode, signature?: string, context = ''): string {
+  assert.equal(result.ok, false, `${context} expected a refusal`);
   if (result.ok) throw new Error('unreachable');
-  assert.equal(result.code, code, `code (reason: ${result.reason})`);
+  assert.equal(result.code, code, `${context} code (reason: ${result.reason})`);
   assert.ok(result.reason.length > 0);
   for (const secret of [SECRET, OTHER_SECRET]) assert.ok(!result.reason.includes(secret), 'reason leaks a secret');
   if (signature) {
@@ -168,6 +168,27 @@ for (const signer of SIGNERS) {
       }
     });
 
+    test('the skew bound to the millisecond: ahead inclusive, behind exclusive (as escher-auth)', () => {
+      // requestTime - skew <= now < requestTime + skew, with `now` the server's clock to the millisecond.
+      const signedAt = (offsetMs: number) => {
+        const args = { ...baseArgs(), date: NOW };
+        return verifySignedRequest(toRequest(args, signer.sign(args)), options({ now: new Date(NOW.getTime() + offsetMs) }));
+      };
+      const ok = { ok: true, apiKey: KEY };
+      // Date ahead of the server: exactly SKEW ahead passes, 1 ms more does not.
+      assert.deepEqual(signedAt(-SKEW * 1000), ok);
+      assertRefused(signedAt(-SKEW * 1000 - 1), 'date_out_of_skew', undefined, 'SKEW s + 1 ms ahead');
+      // Date behind the server: 1 ms short of SKEW passes, exactly SKEW does not.
+      assert.deepEqual(signedAt(SKEW * 1000 - 1), ok);
+      assertRefused(signedAt(SKEW * 1000), 'date_out_of_skew', undefined, 'exactly SKEW s behind');
+      // So a skew of 0 leaves no instant at all (which is why the server's setting starts at 1).
+      for (const offsetMs of [-1, 0, 1]) {
+        const args = { ...baseArgs(), date: NOW };
+        const result = verifySignedRequest(toRequest(args, signer.sign(args)), options({ clockSkewSeconds: 0, now: new Date(NOW.getTime() + offsetMs) }));
+        assertRefused(result, 'date_out_of_skew', undefined, `skew 0, now ${offsetMs} ms`);
+      }
+    });
+
     test('an unsigned header may change', () => {
       const args = baseArgs();
       const headers = signer.sign(args);
@@ -201,9 +222,10 @@ for (const signer of SIGNERS) {
         ['host', { ...original, headers: { ...headers, host: 'evil.example.test' } }],
       ];
       for (const [what, request] of tampered) {
-        assertRefused(verifySignedRequest(request, options()), 'signature_mismatch', signature);
-        assert.ok(true, what);
+        assertRefused(verifySignedRequest(request, options()), 'signature_mismatch', signature, what);
       }
+      // The untampered original still verifies: each refusal above is the tampering's doing.
+      assert.deepEqual(verifySignedRequest(original, options()), { ok: true, apiKey: KEY });
     });
 
     test('a Date outside the clock skew is refused, both directions', () => {

@@ -8,6 +8,23 @@ import { verifyPassword } from '../../src/customers/password';
 // Planted in opt_in/profile events; must never come back anywhere (responses, documents, logs).
 const PLANTED = 'Planted-Pa55word-7f3c9a';
 const PLANTED_2 = 'Second-Planted-Secret-e81b';
+// The longest password accepted (200 characters), planted like the others.
+const LONG_PASSWORD = `Long-Planted-${'p'.repeat(200 - 'Long-Planted-'.length)}`;
+
+/** A well-formed address of exactly `length` characters (64-character local part, labels of at most 62). */
+function emailOfLength(length: number): string {
+  const local = 'l'.repeat(64);
+  let rest = length - local.length - '@'.length - '.com'.length;
+  const labels: string[] = [];
+  while (rest > 63) {
+    labels.push('d'.repeat(62));
+    rest -= 63;
+  }
+  labels.push('d'.repeat(rest));
+  const email = `${local}@${labels.join('.')}.com`;
+  assert.equal(email.length, length);
+  return email;
+}
 
 const SUBMIT = `mutation Submit($input: EventInput!) {
   submitEvent(input: $input) { accepted customer { id score spent spendable accounts { account score spent spendable } } }
@@ -262,6 +279,13 @@ describe('refused events change nothing', () => {
     { name: 'missing points', action: 'point_add', data: {}, message: /data\.points must be a whole number/, field: 'data.points' },
     { name: 'no data for points', action: 'point_spend', message: /data\.points must be a whole number/, field: 'data.points' },
     { name: 'too many points', action: 'point_add', data: { points: 1_000_000_001 }, message: /at most 1000000000/, field: 'data.points' },
+    { name: 'too many points to spend', action: 'point_spend', data: { points: 1_000_000_001 }, message: /at most 1000000000/, field: 'data.points' },
+    { name: 'customer id of 129 characters', customer: 'c'.repeat(129), action: 'opt_in', data: { first_name: 'Long' }, message: /customer must be 1 to 128 characters/ },
+    { name: 'first name of 101 characters', action: 'profile', data: { first_name: 'f'.repeat(101) }, message: /data\.first_name must be 1 to 100 characters/, field: 'data.first_name' },
+    { name: 'email of 255 characters', action: 'profile', data: { email: emailOfLength(255) }, message: /data\.email must be/, field: 'data.email' },
+    { name: 'password of 7 characters', action: 'profile', data: { password: PLANTED.slice(0, 7) }, message: /data\.password must be 8 to 200 characters/, field: 'data.password' },
+    { name: 'password of 201 characters', action: 'profile', data: { password: LONG_PASSWORD + 'x' }, message: /data\.password must be 8 to 200 characters/, field: 'data.password' },
+    { name: 'account name of 65 characters', action: 'point_add', data: { points: 1, account: 'a'.repeat(65) }, message: /data\.account must be 1 to 64/, field: 'data.account' },
     { name: 'account name with a dot', action: 'point_add', data: { points: 1, account: 'a.b' }, message: /data\.account must be/, field: 'data.account' },
     { name: 'account name with $', action: 'point_add', data: { points: 1, account: '$inc' }, message: /data\.account must be/, field: 'data.account' },
     { name: 'spend beyond balance', action: 'point_spend', data: { points: 51 }, message: /^spend of 51 exceeds the spendable balance of 50 on account "standard"$/, field: 'data.points' },
@@ -283,6 +307,39 @@ describe('refused events change nothing', () => {
       assert.equal(await db().collection('events').countDocuments(), eventsBefore);
     });
   }
+});
+
+describe('edges, accepted side (the refused side is in the table above)', () => {
+  test('a 128-character id, names of 1 and 100 characters, an email of 254 and a password of 8 are accepted as given', async () => {
+    const id = `edge-${'x'.repeat(123)}`;
+    assert.equal(id.length, 128);
+    const email = emailOfLength(254);
+    const password = PLANTED.slice(0, 8);
+    const result = await accept(id, 'opt_in', { first_name: 'F', last_name: 'L'.repeat(100), email, password });
+    assert.deepEqual([result.accepted, result.customer.id], [true, id]);
+    assert.deepEqual(await readCustomer(id, 'id email firstName lastName'), { id, email, firstName: 'F', lastName: 'L'.repeat(100) });
+    assert.equal(await verifyPassword(password, (await rawCustomer(id))!.passwordHash), true);
+
+    await accept(id, 'profile', { password: LONG_PASSWORD });
+    assert.equal(await verifyPassword(LONG_PASSWORD, (await rawCustomer(id))!.passwordHash), true);
+  });
+
+  test('points of 1 and of the maximum, an account name of 64 characters, and a spend of exactly the balance are accepted', async () => {
+    const MAX = 1_000_000_000;
+    const account = 'a'.repeat(64);
+    await accept('edge-points', 'opt_in');
+    assert.deepEqual((await accept('edge-points', 'point_add', { points: 1 })).customer.score, 1);
+    assert.deepEqual((await accept('edge-points', 'point_add', { points: MAX })).customer.score, MAX + 1);
+    const onLong = await accept('edge-points', 'point_add', { points: 1, account });
+    assert.deepEqual(onLong.customer.accounts.find((a: any) => a.account === account), { account, score: 1, spent: 0, spendable: 1 });
+    assert.equal((await accept('edge-points', 'point_spend', { points: MAX })).customer.spendable, 1);
+    assert.equal((await accept('edge-points', 'point_spend', { points: 1 })).customer.spendable, 0);
+    assert.deepEqual(await readCustomer('edge-points', 'score spent spendable'), { score: MAX + 1, spent: MAX + 1, spendable: 0 });
+    assert.deepEqual((await rawCustomer('edge-points'))!.accounts, {
+      standard: { score: MAX + 1, spent: MAX + 1, spendable: 0 },
+      [account]: { score: 1, spent: 0, spendable: 1 },
+    });
+  });
 });
 
 describe('events history', () => {
@@ -324,6 +381,12 @@ describe('events history', () => {
 
     const bad = await server.as(server.client).graphql(`{ customer(id: "historian") { events(after: "garbage") { totalCount } } }`);
     assertBadInput(bad, /"after" is not/);
+
+    // Page size on both sides of the largest page (200).
+    const largest = await readCustomer('historian', 'events(first: 200) { totalCount nodes { id } pageInfo { hasNextPage } }');
+    assert.deepEqual([largest.events.nodes.map((e: any) => e.id), largest.events.pageInfo.hasNextPage], [seen.map((e) => e.id), false]);
+    const tooLarge = await server.as(server.client).graphql(`{ customer(id: "historian") { events(first: 201) { totalCount } } }`);
+    assertBadInput(tooLarge, /"first" must be between 0 and 200, got 201/);
   });
 });
 
@@ -342,7 +405,7 @@ describe('the password never leaves the hash', () => {
       assert.ok(docs.length > 0, name);
       for (const doc of docs) {
         const text = JSON.stringify(doc);
-        for (const secret of [PLANTED, PLANTED_2]) assert.equal(text.includes(secret), false, `${name}: ${text.slice(0, 300)}`);
+        for (const secret of [PLANTED, PLANTED_2, LONG_PASSWORD]) assert.equal(text.includes(secret), false, `${name}: ${text.slice(0, 300)}`);
       }
     }
     const hashes = (await db().collection('customers').find({ passwordHash: { $exists: true } }).toArray()).map((d) => d.passwordHash);
@@ -351,7 +414,7 @@ describe('the password never leaves the hash', () => {
 
     assert.ok(responses.length > 300);
     for (const text of responses) {
-      for (const secret of [PLANTED, PLANTED_2]) assert.equal(text.includes(secret), false, text.slice(0, 300));
+      for (const secret of [PLANTED, PLANTED_2, LONG_PASSWORD]) assert.equal(text.includes(secret), false, text.slice(0, 300));
       assert.equal(/scrypt\$/.test(text), false);
     }
     // No field of the schema could return it either.

@@ -51,14 +51,15 @@ describe('tiers and offers, stored exactly as they arrive', () => {
       [...tiers].sort((a, b) => a.id.localeCompare(b.id)),
     );
     const restOffers = await server.as(server.client).get('/entities/offers/offer');
+    assert.equal(restOffers.status, 200);
     const byId = new Map(restOffers.json.data.map((d: any) => [d.id, d]));
     for (const offer of [...offers, extra]) assert.deepEqual(byId.get(offer.id), offer);
     assert.equal(restOffers.json.data.length, offers.length + 1);
 
     const one = await server.as(server.client).get('/entities/offers/offer/offer-with-extras');
-    assert.deepEqual(one.json, { data: extra });
+    assert.deepEqual([one.status, one.json], [200, { data: extra }]);
     const standard = await server.as(server.client).get('/entities/tiers/tier/standard');
-    assert.deepEqual(standard.json, { data: tiers[0] });
+    assert.deepEqual([standard.status, standard.json], [200, { data: tiers[0] }]);
 
     const gql = dataOf(
       await server.as(server.client).graphql(
@@ -99,6 +100,7 @@ describe('tiers and offers, stored exactly as they arrive', () => {
     const result = dataOf(await importDocs('OFFER', [{ ...withoutExtras, name: 'Renamed' }])).importEntities;
     assert.deepEqual([result.created, result.updated], [0, 1]);
     const one = await server.as(server.client).get('/entities/offers/offer/offer-with-extras');
+    assert.equal(one.status, 200);
     assert.equal(one.json.data.name, 'Renamed');
     assert.equal('vendor_notes' in one.json.data, false);
   });
@@ -111,13 +113,17 @@ describe('tiers and offers, stored exactly as they arrive', () => {
     assert.equal(rest.json.error.code, 'NOT_FOUND');
     const bad = await server.as(server.client).get('/entities/coupons/coupon');
     assert.equal(bad.status, 404);
+    assert.equal(bad.json.error.code, 'NOT_FOUND');
   });
 
   test('deleteEntity removes one entity and says whether it existed', async () => {
     const del = `mutation($id: ID!) { deleteEntity(entity: OFFER, id: $id) }`;
     assert.equal(dataOf(await server.as(server.admin).graphql(del, { id: 'offer-with-extras' })).deleteEntity, true);
     assert.equal(dataOf(await server.as(server.admin).graphql(del, { id: 'offer-with-extras' })).deleteEntity, false);
-    assert.equal((await server.as(server.client).get('/entities/offers/offer/offer-with-extras')).status, 404);
+    const gone = await server.as(server.client).get('/entities/offers/offer/offer-with-extras');
+    assert.equal(gone.status, 404);
+    assert.equal(gone.json.error.code, 'NOT_FOUND');
+    assert.equal(await server.app.connection.db!.collection('offers').countDocuments({ _id: 'offer-with-extras' as any }), 0);
   });
 });
 
@@ -167,9 +173,11 @@ describe('invalid documents are refused whole', () => {
     tier.tiers[1].threshold = '100';
     const result = await importDocs('TIER', [tier]);
     assert.equal(result.status, 400);
+    assert.equal(firstError(result).extensions.code, 'BAD_USER_INPUT');
     assert.equal(firstError(result).extensions.field, 'tiers[1].threshold');
     const rest = await server.as(server.client).get('/entities/tiers/tier/broken-tier');
     assert.equal(rest.status, 404);
+    assert.equal(await server.app.connection.db!.collection('tiers').countDocuments({ _id: 'broken-tier' as any }), 0);
   });
 
   test('a CLIENT cannot import (403) and nothing is stored', async () => {
@@ -279,11 +287,35 @@ describe('offers connection', () => {
     });
   }
 
-  test('bad cursor and bad page size are BAD_USER_INPUT', async () => {
+  test('bad cursor is BAD_USER_INPUT', async () => {
     const badCursor = await server.as(server.client).graphql(`{ offers(after: "!!not-a-cursor") { totalCount } }`);
     assert.equal(firstError(badCursor).extensions.code, 'BAD_USER_INPUT');
     assert.equal(badCursor.status, 400);
-    const badFirst = await server.as(server.client).graphql(`{ offers(first: -1) { totalCount } }`);
-    assert.equal(firstError(badFirst).extensions.code, 'BAD_USER_INPUT');
+  });
+
+  test('page size: 0 and 200 (the maximum) are served; -1 and 201 are BAD_USER_INPUT', async () => {
+    // More offers than the largest page, so a page of 200 is really cut at 200.
+    const extra = manyOffers(100, 'zz');
+    dataOf(await importDocs('OFFER', extra));
+    try {
+      const empty = await page(undefined, 0);
+      assert.deepEqual(empty.nodes, []);
+      assert.equal(empty.totalCount, 220);
+      assert.equal(empty.pageInfo.hasNextPage, true);
+      const full = await page(undefined, 200);
+      const expected = [...all, ...extra].map((o) => o.id).sort();
+      assert.deepEqual(full.nodes.map((n: any) => n.id), expected.slice(0, 200));
+      assert.equal(full.pageInfo.hasNextPage, true);
+      assert.deepEqual((await page(undefined, 200, full.pageInfo.endCursor)).nodes.map((n: any) => n.id), expected.slice(200));
+
+      for (const first of [-1, 201]) {
+        const refused = await server.as(server.client).graphql(`{ offers(first: ${first}) { totalCount } }`);
+        assert.equal(refused.status, 400, refused.text);
+        assert.equal(firstError(refused).extensions.code, 'BAD_USER_INPUT');
+        assert.equal(firstError(refused).message, `"first" must be between 0 and 200, got ${first}`);
+      }
+    } finally {
+      await server.app.services.entities.models.offer.deleteMany({ _id: { $in: extra.map((o) => o.id) } });
+    }
   });
 });

@@ -55,10 +55,12 @@ test('npm run import loads an Entities API export and the server serves it as im
     await new Promise((r) => setTimeout(r, 50));
     rest = await server.as(server.client).get('/entities/offers/offer');
   }
+  assert.equal(rest.status, 200, rest.text);
+  assert.equal(rest.json.data.length, offers.length);
   const byId = new Map(rest.json.data.map((d: any) => [d.id, d]));
   for (const offer of offers) assert.deepEqual(byId.get(offer.id), offer);
   const tierRest = await server.as(server.client).get('/entities/tiers/tier/bonus');
-  assert.deepEqual(tierRest.json.data, tiers[1]);
+  assert.deepEqual([tierRest.status, tierRest.json], [200, { data: tiers[1] }]);
 });
 
 test('an export with an invalid document imports nothing and names the document and field', async () => {

@@ -3,14 +3,16 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { dataOf, firstError, startTestServer, testMongo, type TestServer } from '../support/server';
 import { httpCall, type HttpResult } from '../support/http';
-import { manyOffers } from '../support/fixtures';
+import { fixture, manyOffers } from '../support/fixtures';
 import { mulberry32 } from '../support/prng';
 
 let server: TestServer;
 
 before(async () => {
   server = await startTestServer({ env: { ERROR_LOG_MAX_RECORD_BYTES: '65536', BODY_LIMIT_BYTES: '2000000' } });
+  dataOf(await server.as(server.admin).graphql('mutation($d: [JSONObject!]!) { importEntities(entity: TIER, documents: $d) { ids } }', { d: fixture('tiers') }));
 });
+const TIER_IDS = fixture('tiers').map((t) => t.id).sort();
 after(async () => {
   await server.stop();
 });
@@ -69,6 +71,8 @@ describe('every failed call is recorded once, successes never', () => {
     test(`${kind.name} → exactly one record with request and response`, async () => {
       const { result, records } = await tagged(kind.send);
       assert.equal(result.status, kind.status, result.text.slice(0, 500));
+      const error = firstError(result);
+      assert.equal(error.extensions?.code ?? error.code, kind.code, result.text.slice(0, 500));
       assert.equal(records.length, 1);
       const r = records[0];
       assert.equal(r.response.status, kind.status);
@@ -94,13 +98,19 @@ describe('every failed call is recorded once, successes never', () => {
   });
 
   test('successful calls produce no record', async () => {
-    for (const send of [
-      (h: Record<string, string>) => server.as(server.client).graphql(TIERS, {}, { headers: h }),
-      (h: Record<string, string>) => server.as(server.client).get('/entities/tiers/tier', { headers: h }),
-      (h: Record<string, string>) => server.as(server.client).graphql(TIERS, {}, { signed: true, headers: h }),
-    ]) {
+    const graphqlTiers = (result: HttpResult) => dataOf(result).tiers.map((t: any) => t.id).sort();
+    const restTiers = (result: HttpResult) => {
+      assert.equal(result.status, 200, result.text);
+      assert.equal(result.json.error, undefined);
+      return result.json.data.map((t: any) => t.id).sort();
+    };
+    for (const [send, read] of [
+      [(h: Record<string, string>) => server.as(server.client).graphql(TIERS, {}, { headers: h }), graphqlTiers],
+      [(h: Record<string, string>) => server.as(server.client).get('/entities/tiers/tier', { headers: h }), restTiers],
+      [(h: Record<string, string>) => server.as(server.client).graphql(TIERS, {}, { signed: true, headers: h }), graphqlTiers],
+    ] as const) {
       const { result, records } = await tagged(send);
-      assert.equal(result.status, 200);
+      assert.deepEqual(read(result), TIER_IDS);
       assert.equal(records.length, 0);
     }
   });
@@ -110,6 +120,9 @@ describe('every failed call is recorded once, successes never', () => {
       server.as(server.admin).graphql('mutation($d: [JSONObject!]!) { importEntities(entity: OFFER, documents: $d) { created } }', { d: [...manyOffers(400), { id: 'bad', weight: 'x' }] }, { headers: h }),
     );
     assert.equal(result.status, 400);
+    assert.equal(firstError(result).extensions.code, 'BAD_USER_INPUT');
+    assert.equal(firstError(result).extensions.documentIndex, 400);
+    assert.equal(records.length, 1);
     assert.equal(records[0].truncated, true);
     assert.ok(Buffer.byteLength(JSON.stringify(records[0])) <= 70_000);
   });
@@ -192,7 +205,7 @@ describe('secrets never reach the error log', () => {
     assert.ok(raw.includes('***'));
     // And none of them reached a browsing response either.
     const page = await server.as(server.admin).graphql('{ errorLogs(first: 200) { nodes { request { query variables headers } response { body } path } } }');
-    assert.equal(page.status, 200);
+    assert.equal(dataOf(page).errorLogs.nodes.length, Math.min(200, docs.length));
     assert.equal(planted.filter((value) => page.text.includes(value)).length, 0);
   });
 });
@@ -227,22 +240,45 @@ describe('browsing', () => {
     assert.equal(seen.length, total);
     assert.equal(new Set(seen).size, total);
 
-    const filters: [Record<string, unknown>, (n: any) => boolean][] = [
-      [{ errorCode: 'UNAUTHENTICATED' }, (n) => n.errorCodes.includes('UNAUTHENTICATED')],
-      [{ httpStatus: 404 }, (n) => n.response.status === 404],
-      [{ endpoint: 'ENTITIES' }, (n) => n.endpoints.includes('ENTITIES')],
-      [{ operationName: 'MyTiers' }, (n) => n.operationName === 'MyTiers'],
-      [{ apiKeyHint: `***${server.client.key.slice(-4)}` }, (n) => n.apiKeyHint === `***${server.client.key.slice(-4)}`],
-      [{ from: new Date(Date.now() - 60_000).toISOString(), to: new Date(Date.now() + 1000).toISOString() }, () => true],
-      [{ to: new Date(Date.now() - 3_600_000).toISOString() }, () => false],
+    // Each filter against the same question put to the raw collection; all but the last must match something.
+    const hint = `***${server.client.key.slice(-4)}`;
+    const from = new Date(Date.now() - 60_000);
+    const to = new Date(Date.now() + 1000);
+    const anHourAgo = new Date(Date.now() - 3_600_000);
+    const filters: [Record<string, unknown>, (n: any) => boolean, Record<string, unknown>][] = [
+      [{ errorCode: 'UNAUTHENTICATED' }, (n) => n.errorCodes.includes('UNAUTHENTICATED'), { errorCodes: 'UNAUTHENTICATED' }],
+      [{ httpStatus: 404 }, (n) => n.response.status === 404, { 'response.status': 404 }],
+      [{ endpoint: 'ENTITIES' }, (n) => n.endpoints.includes('ENTITIES'), { endpoints: 'ENTITIES' }],
+      [{ operationName: 'MyTiers' }, (n) => n.operationName === 'MyTiers', { operationName: 'MyTiers' }],
+      [{ apiKeyHint: hint }, (n) => n.apiKeyHint === hint, { apiKeyHint: hint }],
+      [{ from: from.toISOString(), to: to.toISOString() }, (n) => Date.parse(n.occurredAt) >= from.getTime() && Date.parse(n.occurredAt) < to.getTime(), { occurredAt: { $gte: from, $lt: to } }],
+      [{ to: anHourAgo.toISOString() }, () => false, { occurredAt: { $lt: anHourAgo } }],
     ];
     const everything = dataOf(await admin.graphql(Q, { first: 200 })).errorLogs.nodes;
-    assert.ok(everything.length === Math.min(total, 200));
-    for (const [filter, pred] of filters) {
+    assert.equal(everything.length, Math.min(total, 200));
+    for (const [filter, pred, raw] of filters) {
+      const expected = await errorLogs().countDocuments(raw);
+      if (filter.to !== anHourAgo.toISOString()) assert.ok(expected > 0, `${JSON.stringify(filter)} matches nothing, so it tests nothing`);
       const page = dataOf(await admin.graphql(Q, { filter, first: 200 })).errorLogs;
+      assert.equal(page.totalCount, expected, JSON.stringify(filter));
+      assert.equal(page.nodes.length, Math.min(expected, 200), JSON.stringify(filter));
       assert.ok(page.nodes.every(pred), JSON.stringify(filter));
-      if (total <= 200) assert.equal(page.totalCount, everything.filter(pred).length, JSON.stringify(filter));
     }
+
+    // The time window on both sides of one record's instant: `from` includes it, `to` excludes it.
+    const newest = everything[0];
+    const at = Date.parse(newest.occurredAt);
+    const ids = async (filter: Record<string, unknown>) => dataOf(await admin.graphql(Q, { filter, first: 200 })).errorLogs.nodes.map((n: any) => n.id);
+    assert.ok((await ids({ from: new Date(at).toISOString(), to: new Date(at + 1).toISOString() })).includes(newest.id), 'from = its instant includes it');
+    assert.equal((await ids({ from: new Date(at + 1).toISOString() })).includes(newest.id), false, 'from = 1 ms later excludes it');
+    assert.equal((await ids({ to: new Date(at).toISOString() })).includes(newest.id), false, 'to = its instant excludes it');
+    assert.ok((await ids({ to: new Date(at + 1).toISOString() })).includes(newest.id), 'to = 1 ms later includes it');
+
+    // The largest page is 200; one more is refused.
+    const tooMany = await admin.graphql(Q, { first: 201 });
+    assert.equal(tooMany.status, 400, tooMany.text);
+    assert.equal(firstError(tooMany).extensions.code, 'BAD_USER_INPUT');
+    assert.match(firstError(tooMany).message, /"first" must be between 0 and 200, got 201/);
 
     const one = dataOf(await admin.graphql(`query($id: ID!) { errorLog(id: $id) { id path } }`, { id: seen[0] })).errorLog;
     assert.equal(one.id, seen[0]);
@@ -250,9 +286,12 @@ describe('browsing', () => {
   });
 
   test('a CLIENT gets 403', async () => {
-    const result = await server.as(server.client).graphql('{ errorLogs { totalCount } }');
-    assert.equal(result.status, 403);
-    assert.equal(firstError(result).extensions.code, 'FORBIDDEN');
+    for (const query of ['{ errorLogs { totalCount } }', `{ errorLog(id: "${'0'.repeat(24)}") { id } }`]) {
+      const result = await server.as(server.client).graphql(query);
+      assert.equal(result.status, 403, query);
+      assert.equal(firstError(result).extensions.code, 'FORBIDDEN');
+      assert.equal(result.json.data ?? null, null);
+    }
   });
 });
 
@@ -271,7 +310,10 @@ describe('while MongoDB is down', () => {
           ? server.as(server.client).graphql(TIERS, {}, { anonymous: true, headers: { 'x-request-id': id } })
           : server.as(server.client).graphql('{ securitySettings { ipFilterEnabled } }', {}, { headers: { 'x-request-id': id } }),
       ));
-      results.forEach((r, i) => assert.equal(r.status, i % 2 === 0 ? 401 : 403));
+      results.forEach((r, i) => {
+        assert.equal(r.status, i % 2 === 0 ? 401 : 403, r.text);
+        assert.equal(firstError(r).extensions.code, i % 2 === 0 ? 'UNAUTHENTICATED' : 'FORBIDDEN');
+      });
       await new Promise((r) => setTimeout(r, 300));
       assert.ok(server.app.services.errorLog.recorder.pending >= 20, 'records wait in the buffer');
     } finally {

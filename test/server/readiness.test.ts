@@ -1,12 +1,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, testMongo, type TestServer } from '../support/server';
+import { dataOf, startTestServer, testMongo, type TestServer } from '../support/server';
 import { httpCall } from '../support/http';
+import { fixture } from '../support/fixtures';
 
 let server: TestServer;
 
 before(async () => {
   server = await startTestServer();
+  dataOf(await server.as(server.admin).graphql('mutation($d: [JSONObject!]!) { importEntities(entity: TIER, documents: $d) { ids } }', { d: fixture('tiers') }));
 });
 after(async () => {
   await server.stop();
@@ -33,10 +35,17 @@ test('/readyz goes 503 while the database is down and back to 200 by itself', as
   try {
     await waitForStatus(503, 5000);
     // Cached entities keep being served while the database is away.
-    const tiers = await server.as(server.client).graphql('{ tiers { id } }');
-    assert.equal(tiers.status, 200);
+    const tiers = dataOf(await server.as(server.client).graphql('{ tiers { id levels { id } } }')).tiers;
+    assert.deepEqual(
+      tiers.map((t: any) => ({ id: t.id, levels: t.levels.map((l: any) => l.id) })).sort((x: any, y: any) => x.id.localeCompare(y.id)),
+      fixture('tiers')
+        .map((t) => ({ id: t.id, levels: t.tiers.map((l: any) => l.id) }))
+        .sort((x, y) => x.id.localeCompare(y.id)),
+    );
+    const unready = await httpCall(server.url, 'GET', '/readyz');
+    assert.deepEqual([unready.status, unready.json], [503, { status: 'database unavailable' }]);
     const health = await httpCall(server.url, 'GET', '/healthz');
-    assert.equal(health.status, 200);
+    assert.deepEqual([health.status, health.json], [200, { status: 'ok' }]);
   } finally {
     await mongo.resume();
   }
