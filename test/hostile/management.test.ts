@@ -73,7 +73,8 @@ describe('MANAGEMENT is an endpoint like any other', () => {
     dataOf(await admin()(mutate.addIp('MANAGEMENT', `${ADMIN_HOME}/32`)));
     dataOf(await admin()(mutate.module('IP_FILTER', true)));
     const before = await stored();
-    const credentialsBefore = await server.app.connection.db!.collection('credentials').countDocuments();
+    const credentialsBefore = await server.app.connection.db!.collection('api_credentials').countDocuments();
+    assert.ok(credentialsBefore >= 2, 'the admin and the client credential are counted');
 
     const operations = [
       'mutation { createApiCredential(input: { name: "intruder", role: ADMIN }) { secret } }',
@@ -94,7 +95,7 @@ describe('MANAGEMENT is an endpoint like any other', () => {
       expectRefusal(await admin(ELSEWHERE, true)(query), 403, 'FORBIDDEN');
     }
     assert.deepEqual(await stored(), before, 'no setting changed');
-    assert.equal(await server.app.connection.db!.collection('credentials').countDocuments(), credentialsBefore);
+    assert.equal(await server.app.connection.db!.collection('api_credentials').countDocuments(), credentialsBefore);
     assert.equal(await server.app.connection.db!.collection('tiers').countDocuments({ _id: 'intruder' as any }), 0);
 
     // From the allowed address the same admin works, and other endpoints are unaffected.
@@ -122,14 +123,15 @@ describe('MANAGEMENT is an endpoint like any other', () => {
   test('a CLIENT mixing an allowed mutation with a management one is refused and nothing is applied', async () => {
     const client = server.as(server.client);
     const customers = server.app.connection.db!.collection('customers');
-    const credentialsBefore = await server.app.connection.db!.collection('credentials').countDocuments();
+    const credentialsBefore = await server.app.connection.db!.collection('api_credentials').countDocuments();
+    assert.ok(credentialsBefore >= 2, 'the admin and the client credential are counted');
     const result = await client.graphql(`mutation {
       submitEvent(input: { customer: "mixed-1", action: "opt_in", data: { email: "m@example.com" } }) { accepted }
       createApiCredential(input: { name: "escalate", role: ADMIN }) { secret }
     }`);
     expectRefusal(result, 403, 'FORBIDDEN', /ADMIN/);
     assert.equal(await customers.countDocuments({ _id: 'mixed-1' as any }), 0, 'the allowed mutation did not run');
-    assert.equal(await server.app.connection.db!.collection('credentials').countDocuments(), credentialsBefore);
+    assert.equal(await server.app.connection.db!.collection('api_credentials').countDocuments(), credentialsBefore);
 
     // The restricted root field second, through an alias and a fragment.
     expectRefusal(await client.graphql('query { a: tiers { id } ...F } fragment F on Query { b: errorLogs(first: 1) { totalCount } }'), 403, 'FORBIDDEN');
