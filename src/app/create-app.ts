@@ -13,6 +13,7 @@ import { buildApiSchema } from '../graphql/schema';
 import { createFormatError } from '../graphql/format-error';
 import { authorizationPlugin } from '../graphql/plugins/authorization';
 import { errorStatusPlugin } from '../graphql/plugins/error-status';
+import { operationLimits } from '../graphql/plugins/operation-limits';
 import { EntityStore } from '../entities/store/entity-store';
 import { ImportService } from '../entities/import/import.service';
 import { SecurityStore } from '../security/security-store';
@@ -95,8 +96,12 @@ export async function createApp({ config, logger, mongoUri }: AppOptions): Promi
     customers,
   };
 
+  const limits = operationLimits(config.operationLimits);
   const apollo = new ApolloServer<RequestContext>({
     schema: buildApiSchema(),
+    // Measured before anything runs: tokens while parsing, the rest while validating.
+    parseOptions: limits.parseOptions,
+    validationRules: limits.validationRules,
     // Introspection is on for Sandbox; it still needs a valid credential like any operation.
     introspection: true,
     includeStacktraceInErrorResponses: false,
