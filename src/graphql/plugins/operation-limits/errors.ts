@@ -30,7 +30,7 @@ export class OperationTooComplexError extends GraphQLError {
 }
 
 /**
- * graphql-js stops parsing at the first token over `maxTokens`, which is the point: a huge
+ * graphql-js stops parsing at the first token over `maxLexicalTokens`, which is the point: a huge
  * document is refused before its AST exists. So the true count is unknown; `measured` is
  * the token the parser stopped at, and the message says so.
  */
