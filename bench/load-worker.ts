@@ -2,12 +2,9 @@ import autocannon from 'autocannon';
 
 /**
  * Runs one autocannon measurement in its own process (started by bench/load.ts), so the
- * bench process's CPU time is the servers' alone. Options in argv[2], result on IPC.
+ * bench process's CPU time is the servers' alone. Options and result on IPC.
  */
-async function main() {
-  const options = JSON.parse(process.argv[2]) as autocannon.Options;
+process.once('message', async (options: autocannon.Options) => {
   const result = await autocannon(options);
   process.send!(result, () => process.exit(0));
-}
-
-void main();
+});

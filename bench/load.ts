@@ -26,7 +26,9 @@ export interface LoadResult {
 
 function runAutocannon(options: autocannon.Options): Promise<autocannon.Result> {
   return new Promise((ok, fail) => {
-    const child = fork(resolve(__dirname, 'load-worker.js'), [JSON.stringify(options)], { stdio: 'inherit' });
+    // Options go over IPC, not argv: a request body can be larger than one argument may be.
+    const child = fork(resolve(__dirname, 'load-worker.js'), [], { stdio: 'inherit' });
+    child.send(options);
     child.once('message', (result) => ok(result as autocannon.Result));
     child.once('exit', (code) => (code === 0 ? undefined : fail(new Error(`load generator exited with ${code}`))));
   });

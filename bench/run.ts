@@ -13,8 +13,8 @@ import { createInterface } from 'node:readline';
 import { createApp, type App } from '../src/app/create-app';
 import { antavoEscherConfig } from '../src/auth/escher';
 import { signRequest } from '../test/support/signers/escher-signer';
-import { OFFER_FIELDS } from '../test/support/queries';
-import { compare, type LoadResult, type LoadTarget } from './load';
+import { OFFERS_QUERY, aliasBomb } from '../test/support/queries';
+import { compare, load, type LoadResult, type LoadTarget } from './load';
 import { authCost, benchRequests } from './auth-cost';
 
 /**
@@ -26,14 +26,6 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const ADMIN_KEY = 'bench-admin-key-0001';
 const ADMIN_SECRET = 'bench-admin-secret-0123456789abcdef';
-
-export const OFFERS_QUERY = `query Offers {
-  offers(first: 50) {
-    totalCount
-    pageInfo { hasNextPage endCursor }
-    nodes { ${OFFER_FIELDS} }
-  }
-}`;
 
 function offers(count: number): Record<string, unknown>[] {
   const base = JSON.parse(readFileSync(resolve(process.cwd(), 'src/entities/fixtures/offers.json'), 'utf8'));
@@ -103,7 +95,7 @@ async function main() {
   const plain: LoadTarget = { url, method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json', 'x-api-key': clientKey }, body };
   console.log(`\nnpm run bench — ${ROUNDS} alternating rounds of ${SECONDS}s, ${CONNECTIONS} connections, medians; database: ${mongo.kind}\n`);
 
-  const only = process.env.BENCH_ONLY; // entities | security | errorlog
+  const only = process.env.BENCH_ONLY; // entities | security | errorlog | limits
   if (!only || only === 'entities') {
   // 1. The project against Apollo Server alone, answering the same response from memory:
   //    once configured like the project (cache-control plugin off), once with Apollo's defaults.
@@ -220,6 +212,65 @@ async function main() {
 
   await recording.stop();
   await quiet.stop();
+  }
+  if (!only || only === 'limits') {
+  // 4. Operation limits: alias bombs refused before they run, and what they do to everyone else.
+  const bombTarget = (query: string): LoadTarget => ({ ...plain, body: JSON.stringify({ query }) });
+  const issueBomb = bombTarget(aliasBomb(3000));
+  const inlineBomb = bombTarget(aliasBomb(1200, { inline: true }));
+  const refusals = await compare(issueBomb, inlineBomb, { rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS });
+  assertStatuses('issue bomb', refusals.a, 400);
+  assertStatuses('inline bomb', refusals.b, 400);
+  console.log('\nalias bombs of offers(first: 100) with every field, refused (400 OPERATION_TOO_COMPLEX) at parse time');
+  console.log(line(`3,000 aliases, fragment (${Math.round(issueBomb.body!.length / 1024)} KB)`, refusals.a));
+  console.log(line(`1,200 aliases written out (${Math.round(inlineBomb.body!.length / 1024)} KB)`, refusals.b));
+  // How much of a refusal is recording it: the same bomb on an instance with the error log off.
+  const { app: unlogged, url: unloggedUrl } = await startApp(replaceDatabaseName(mongo.uri, 'bench_limits_quiet'), { ERROR_LOG_ENABLED: 'false' });
+  const quietKey = (await gql(unloggedUrl, ADMIN_KEY, 'mutation { createApiCredential(input: { name: "bench client" }) { credential { key } } }')).createApiCredential.credential.key;
+  const unrecorded: LoadTarget = { ...inlineBomb, url: unloggedUrl, headers: { ...inlineBomb.headers, 'x-api-key': quietKey } };
+  const recording = await compare(inlineBomb, unrecorded, { rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS });
+  assertStatuses('recorded bomb', recording.a, 400);
+  assertStatuses('unrecorded bomb', recording.b, 400);
+  console.log(line('1,200 aliases, error log on', recording.a));
+  console.log(line('1,200 aliases, error log off', recording.b));
+  console.log(ratio('error log on / off', recording.a, recording.b));
+  await unlogged.stop();
+
+  // A cheap query on two connections, alone and while bombs arrive on others (one bomb always
+  // in flight, then four), alternating like compare(); its latency is what other clients feel.
+  const cheap: LoadTarget = { ...plain, body: JSON.stringify({ query: '{ tiers { id } }' }) };
+  const CHEAP_CONNECTIONS = 2;
+  const BOMBERS = [1, 4];
+  const alone: LoadResult[] = [];
+  const attacked = new Map(BOMBERS.map((n) => [n, { cheap: [] as LoadResult[], bombs: [] as LoadResult[] }]));
+  const phases: (number | 'alone')[] = ['alone', ...BOMBERS];
+  await load(cheap, 2, CHEAP_CONNECTIONS);
+  for (let i = 0; i < ROUNDS; i++) {
+    for (const phase of i % 2 === 0 ? phases : [...phases].reverse()) {
+      if (phase === 'alone') {
+        alone.push(await load(cheap, SECONDS, CHEAP_CONNECTIONS));
+        continue;
+      }
+      const [c, b] = await Promise.all([load(cheap, SECONDS, CHEAP_CONNECTIONS), load(inlineBomb, SECONDS, phase)]);
+      attacked.get(phase)!.cheap.push(c);
+      attacked.get(phase)!.bombs.push(b);
+    }
+  }
+  const medianOf = (list: LoadResult[], key: 'p50' | 'p99' | 'rps') => list.map((r) => r[key]).sort((x, y) => x - y)[Math.floor(list.length / 2)];
+  const latency = (label: string, list: LoadResult[]) =>
+    `  ${label.padEnd(44)} ${medianOf(list, 'rps').toFixed(0).padStart(7)} req/s   p50 ${String(medianOf(list, 'p50')).padStart(4)} ms   p99 ${String(medianOf(list, 'p99')).padStart(4)} ms`;
+  alone.forEach((r) => assertStatuses('cheap query', r, 200));
+  console.log(`\n{ tiers { id } } on ${CHEAP_CONNECTIONS} connections, alone and while 1,200-alias bombs are refused on others`);
+  console.log(latency('cheap query alone', alone));
+  for (const [bombers, runs] of attacked) {
+    runs.cheap.forEach((r) => assertStatuses('cheap query', r, 200));
+    runs.bombs.forEach((r) => assertStatuses('bombs', r, 400));
+    console.log(latency(`cheap query, ${bombers} bomb connection${bombers > 1 ? 's' : ''}`, runs.cheap));
+    console.log(latency(`  bombs refused meanwhile`, runs.bombs));
+    console.log(
+      `  ${bombers} bomb connection${bombers > 1 ? 's' : ''} / alone: cheap p50 ${medianOf(runs.cheap, 'p50')} vs ${medianOf(alone, 'p50')} ms, p99 ${medianOf(runs.cheap, 'p99')} vs ${medianOf(alone, 'p99')} ms, throughput ${((medianOf(runs.cheap, 'rps') / medianOf(alone, 'rps')) * 100).toFixed(1)}%`,
+    );
+  }
   }
   await app.stop();
   mongo.stop();

@@ -14,6 +14,7 @@ import { createFormatError } from '../graphql/format-error';
 import { authorizationPlugin } from '../graphql/plugins/authorization';
 import { errorStatusPlugin } from '../graphql/plugins/error-status';
 import { requestIdPlugin } from '../graphql/plugins/request-id';
+import { operationLimits } from '../graphql/plugins/operation-limits';
 import { EntityStore } from '../entities/store/entity-store';
 import { ImportService } from '../entities/import/import.service';
 import { SecurityStore } from '../security/security-store';
@@ -99,8 +100,12 @@ export async function createApp({ config, logger, mongoUri }: AppOptions): Promi
     customers,
   };
 
+  const limits = operationLimits(config.operationLimits);
   const apollo = new ApolloServer<RequestContext>({
     schema: buildApiSchema(),
+    // Measured before anything runs: tokens while parsing, the rest while validating.
+    parseOptions: limits.parseOptions,
+    validationRules: limits.validationRules,
     // Introspection is on for Sandbox; it still needs a valid credential like any operation.
     introspection: true,
     includeStacktraceInErrorResponses: false,

@@ -33,7 +33,36 @@ export interface Config {
   seedFixtures: boolean;
   /** On SIGTERM, how long requests in flight may take to finish before they are cut. */
   shutdownGraceMs: number;
+  /** Limits every GraphQL operation is measured against before it runs (CONTRACT §4). */
+  operationLimits: OperationLimits;
 }
+
+export interface OperationLimits {
+  /** Nesting of fields, leaves included, fragments flattened (standard introspection: 15). */
+  depth: number;
+  aliases: number;
+  /** Distinct response keys at the root of one operation. */
+  rootFields: number;
+  /** Lexical tokens of the whole document, counted by the parser, which stops at max + 1. */
+  tokens: number;
+  directives: number;
+  /** Fields times the list sizes they are repeated by (see operation-limits/cost-rule.ts). */
+  cost: number;
+}
+
+/**
+ * Loose enough for every query in the README, the tests, the benchmark, a full page of 200
+ * offers with every field and the introspection query of Sandbox and GraphiQL (figures in the
+ * README, "Operation limits"); tight enough that an alias bomb is refused at parse time.
+ */
+export const DEFAULT_OPERATION_LIMITS: OperationLimits = {
+  depth: 20,
+  aliases: 30,
+  rootFields: 20,
+  tokens: 10_000,
+  directives: 50,
+  cost: 100_000,
+};
 
 export class ConfigError extends Error {
   constructor(
@@ -170,5 +199,13 @@ export function loadConfig(env: Env = process.env): Config {
     cachePollMs: int(env, 'CACHE_POLL_MS', 250, 20, 60000),
     seedFixtures: bool(env, 'SEED_FIXTURES', mongodbUri === undefined),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 5000, 0, 120_000),
+    operationLimits: {
+      depth: int(env, 'OPERATION_MAX_DEPTH', DEFAULT_OPERATION_LIMITS.depth, 1, 1000),
+      aliases: int(env, 'OPERATION_MAX_ALIASES', DEFAULT_OPERATION_LIMITS.aliases, 0, 100_000),
+      rootFields: int(env, 'OPERATION_MAX_ROOT_FIELDS', DEFAULT_OPERATION_LIMITS.rootFields, 1, 100_000),
+      tokens: int(env, 'OPERATION_MAX_TOKENS', DEFAULT_OPERATION_LIMITS.tokens, 1, 10_000_000),
+      directives: int(env, 'OPERATION_MAX_DIRECTIVES', DEFAULT_OPERATION_LIMITS.directives, 0, 100_000),
+      cost: int(env, 'OPERATION_MAX_COST', DEFAULT_OPERATION_LIMITS.cost, 1, Number.MAX_SAFE_INTEGER),
+    },
   };
 }

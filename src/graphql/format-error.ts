@@ -1,17 +1,22 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { validationProblems, type ValidationErrorLike } from '../common/validation-problems';
+import { formatOperationLimitError } from './plugins/operation-limits';
 
 // graphql-js reports a bad literal (e.g. an unknown enum value) as a validation failure;
 // to a client it is bad input, and CONTRACT §5 names BAD_USER_INPUT for it.
 const BAD_VALUE = /^(Value |Expected value of type |Enum "|Argument "[^"]+" of (non-null )?type|Int cannot|Float cannot|String cannot|Boolean cannot|ID cannot)/;
 
 /**
- * Shapes every error before it leaves the server: readable messages for class-validator
+ * Shapes every error before it leaves the server: OPERATION_TOO_COMPLEX for an operation over
+ * a limit, readable messages for class-validator
  * failures (and never the rejected values, which may be secrets), BAD_USER_INPUT for bad
  * literals, and no internals.
  */
 export function createFormatError(exposeInternals: boolean) {
-  return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const limit = formatOperationLimitError(formatted, error);
+    if (limit) return limit;
+
     const extensions = { ...(formatted.extensions ?? {}) };
     const code = extensions.code;
 
