@@ -78,6 +78,7 @@ export async function createApp({ config, logger, mongoUri }: AppOptions): Promi
     enabled: config.errorLogEnabled,
     retentionDays: config.errorLogRetentionDays,
     maxRecordBytes: config.errorLogMaxRecordBytes,
+    knownKeys: credentials,
   });
   const customers = new CustomerService(connection, logger);
   await Promise.all([entities.start(), security.start(), credentials.start(), errorLog.start(), customers.start()]);

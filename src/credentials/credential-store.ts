@@ -5,6 +5,7 @@ import { PolledCache } from '../common/polled-cache';
 import { credentialModel, type CredentialDoc, type Role } from './credential.model';
 import { SecretBox } from './secret-box';
 import type { ApiCredential, CredentialRole } from './credential.type';
+import type { KnownKeys } from '../errorlog/redaction';
 
 export interface ActiveCredential {
   key: string;
@@ -52,11 +53,16 @@ export function toApiCredential(doc: CredentialDoc): ApiCredential {
   };
 }
 
-export class CredentialStore extends PolledCache {
+export class CredentialStore extends PolledCache implements KnownKeys {
   readonly model: Model<CredentialDoc>;
   private readonly box: SecretBox;
   private active = new Map<string, ActiveCredential>();
   private revoked = new Set<string>();
+  /** Digests of every stored key, revoked and undecryptable ones included (see isKnownKey). */
+  private known = new Set<string>();
+  private lengths: ReadonlySet<number> = new Set<number>();
+  /** The last four characters of every key: what the error log shows of a key anyway. */
+  private tails = new Set<string>();
 
   constructor(connection: Connection, secretsKey: Buffer, logger: Logger, pollMs: number) {
     super(connection, 'credentials', logger, pollMs);
@@ -68,7 +74,13 @@ export class CredentialStore extends PolledCache {
     const docs = await this.model.find().lean<CredentialDoc[]>();
     const active = new Map<string, ActiveCredential>();
     const revoked = new Set<string>();
+    const known = new Set<string>();
+    const lengths = new Set<number>();
+    const tails = new Set<string>();
     for (const doc of docs) {
+      known.add(digest(doc._id));
+      lengths.add(doc._id.length);
+      tails.add(doc._id.slice(-4));
       if (doc.revokedAt) {
         revoked.add(digest(doc._id));
         continue;
@@ -84,6 +96,25 @@ export class CredentialStore extends PolledCache {
     }
     this.active = active;
     this.revoked = revoked;
+    this.known = known;
+    this.lengths = lengths;
+    this.tails = tails;
+  }
+
+  /**
+   * For the error log: whether `candidate` is a key this server issued. Revoked keys
+   * count, since a key that once worked is still someone's credential and may be restored
+   * by an update; compared by digest, like `lookup`. Length and last four characters are
+   * tested first, so the error log can ask about every ObjectId of a large answer without
+   * hashing each one.
+   */
+  isKnownKey(candidate: string): boolean {
+    return this.lengths.has(candidate.length) && this.tails.has(candidate.slice(-4)) && this.known.has(digest(candidate));
+  }
+
+  /** Lengths of the stored keys: the error log hashes only candidates of these lengths. */
+  get keyLengths(): ReadonlySet<number> {
+    return this.lengths;
   }
 
   lookup(key: string): CredentialLookup {

@@ -2,43 +2,9 @@ import { Types } from 'mongoose';
 import type { CallInfo } from '../graphql/context';
 import type { AuthState } from '../auth/auth-state';
 import type { SentResponse } from '../http/respond';
-import { redactRequest, redactResponseBody, redactText, redactUrl } from './redaction';
+import { keyHinter, redactRequest, redactResponseBody, redactText, type KeyHinter, type KnownKeys } from './redaction';
+import { paramsOf, type GraphQLParams } from './request-params';
 import type { ErrorLogDoc } from './errorlog.model';
-
-interface GraphQLParams {
-  query: string | null;
-  variables: unknown;
-  operationName: string | null;
-}
-
-function paramsOf(call: CallInfo): GraphQLParams {
-  const raw = call.raw;
-  if (raw.method === 'GET') {
-    const params = new URLSearchParams(raw.search);
-    let variables: unknown = params.get('variables') ?? undefined;
-    try {
-      if (typeof variables === 'string') variables = JSON.parse(variables);
-    } catch {
-      // keep the text; it is redacted as text below
-    }
-    return { query: params.get('query'), variables, operationName: params.get('operationName') };
-  }
-  const text = raw.body.toString('utf8');
-  if (text === '') return { query: null, variables: undefined, operationName: null };
-  try {
-    const body = JSON.parse(text) as Record<string, unknown>;
-    if (body && typeof body === 'object' && !Array.isArray(body)) {
-      return {
-        query: typeof body.query === 'string' ? body.query : null,
-        variables: body.variables,
-        operationName: typeof body.operationName === 'string' ? body.operationName : null,
-      };
-    }
-  } catch {
-    // not JSON: keep what was sent, as text
-  }
-  return { query: text, variables: undefined, operationName: null };
-}
 
 function parseBody(text: string): unknown {
   try {
@@ -78,7 +44,9 @@ const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0
 
 /**
  * Builds the stored record. Everything passes redaction first; only then is anything cut
- * to the size cap, so a cut can never expose the unmasked part of a value.
+ * to the size cap, so a cut can never expose the unmasked part of a value. API keys (the
+ * one the request presented, and any issued key `knownKeys` recognises) are reduced to
+ * their hints in every part of the record.
  */
 export function buildRecord(
   call: CallInfo,
@@ -86,15 +54,18 @@ export function buildRecord(
   auth: AuthState | undefined,
   occurredAt: Date,
   maxBytes: number,
+  knownKeys?: KnownKeys,
 ): ErrorLogDoc {
-  const params = paramsOf(call);
-  const redacted = redactRequest({
-    query: params.query,
-    variables: params.variables,
-    headers: call.raw.headers,
-    url: call.raw.url,
-  });
-  const responseBody = redactResponseBody(parseBody(sent.body), redacted.secrets);
+  const params = paramsOf(call.raw);
+  const redacted = redactRequest(
+    { query: params.query, variables: params.variables, headers: call.raw.headers, url: call.raw.url },
+    knownKeys,
+  );
+  // Presented keys are left to the key hints, so their echoes read `***abcd`, not `***`.
+  const keys = new Set(redacted.keys);
+  const secrets = keys.size === 0 ? redacted.secrets : redacted.secrets.filter((secret) => !keys.has(secret));
+  const hinter = keyHinter(redacted.keys, knownKeys);
+  const responseBody = redactResponseBody(parseBody(sent.body), secrets, hinter);
   const record: ErrorLogDoc = {
     _id: new Types.ObjectId(),
     occurredAt,
@@ -104,7 +75,7 @@ export function buildRecord(
     clientIp: auth?.client?.text ?? call.raw.socketAddress ?? null,
     apiKeyHint: auth?.keyHint ?? redacted.apiKeyHint ?? null,
     httpMethod: call.raw.method,
-    path: redactUrl(call.raw.url),
+    path: redacted.url ?? call.raw.url,
     request: {
       query: redacted.query ?? null,
       variables: redacted.variables ?? null,
@@ -114,12 +85,23 @@ export function buildRecord(
     errorCodes: errorCodes(sent.status, responseBody),
     truncated: false,
   };
+  // The request again: keys to hints everywhere, and a removed secret repeated under an
+  // ordinary name (`note: "<the password>"`) masked as well.
+  const requestEchoes = keyHinter(redacted.keys, knownKeys, secrets);
+  if (requestEchoes !== undefined) scrubRequest(record, requestEchoes);
   // Redaction never makes a part much longer than what was sent, so small calls skip the
   // serialisation that an exact size check costs (it was a third of the work per record).
   let headerBytes = 0;
   for (const [name, value] of Object.entries(call.raw.headers)) headerBytes += name.length + String(value ?? '').length + 8;
   const estimate = 2 * (call.raw.body.length + sent.body.length + call.raw.url.length + headerBytes) + 1024;
   return estimate <= maxBytes ? record : capSize(record, maxBytes);
+}
+
+/** The response body was done while it was redacted; the rest of the record is done here. */
+function scrubRequest(record: ErrorLogDoc, hinter: KeyHinter): void {
+  record.path = hinter.text(record.path);
+  if (record.operationName !== null) record.operationName = hinter.text(record.operationName);
+  record.request = hinter.value(record.request) as ErrorLogDoc['request'];
 }
 
 function capSize(record: ErrorLogDoc, maxBytes: number): ErrorLogDoc {

@@ -6,6 +6,16 @@ import type { SentResponse } from '../http/respond';
 import { errorLogModel, type ErrorLogDoc } from './errorlog.model';
 import { ErrorLogRecorder, DEFAULT_RECORDER_OPTIONS, type RecorderOptions } from './recorder';
 import { buildRecord, callFailed } from './build-record';
+import type { KnownKeys } from './redaction';
+
+export interface ErrorLogOptions {
+  enabled: boolean;
+  retentionDays: number;
+  maxRecordBytes: number;
+  recorder?: Partial<RecorderOptions>;
+  /** Recognises issued API keys so records keep only their hints (the credential store). */
+  knownKeys?: KnownKeys;
+}
 
 /**
  * The error log: decides which calls failed, builds their redacted records after the
@@ -18,7 +28,7 @@ export class ErrorLogService {
   constructor(
     connection: Connection,
     private readonly logger: Logger,
-    private readonly options: { enabled: boolean; retentionDays: number; maxRecordBytes: number; recorder?: Partial<RecorderOptions> },
+    private readonly options: ErrorLogOptions,
   ) {
     this.model = errorLogModel(connection, options.retentionDays);
     this.recorder = new ErrorLogRecorder(this.model, logger, { ...DEFAULT_RECORDER_OPTIONS, ...options.recorder });
@@ -35,7 +45,7 @@ export class ErrorLogService {
     // Redaction is CPU work: let the event loop finish sending this response first.
     setImmediate(() => {
       try {
-        this.recorder.enqueue(buildRecord(call, sent, auth, occurredAt, this.options.maxRecordBytes));
+        this.recorder.enqueue(buildRecord(call, sent, auth, occurredAt, this.options.maxRecordBytes, this.options.knownKeys));
       } catch (err) {
         this.logger.error({ err: (err as Error).message, path: call.raw.path }, 'could not build an error log record');
       }

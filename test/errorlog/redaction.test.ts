@@ -1,11 +1,16 @@
 import { mulberry32 } from '../support/prng';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parse } from 'graphql';
+import { Kind, parse, print } from 'graphql';
+import type { CallInfo } from '../../src/graphql/context';
+import { buildRecord } from '../../src/errorlog/build-record';
+import { paramsOf } from '../../src/errorlog/request-params';
 import {
   apiKeyHint,
   CIRCULAR,
+  echoPattern,
   isSensitiveName,
+  keyHinter,
   MASK,
   redactAuthorization,
   redactGraphQLQuery,
@@ -17,7 +22,10 @@ import {
   redactText,
   redactUrl,
   redactValue,
+  SENSITIVE_PARTS,
+  SENSITIVE_WORDS,
   TRUNCATED,
+  type KnownKeys,
 } from '../../src/errorlog/redaction';
 
 const ESCHER_AUTH =
@@ -52,9 +60,26 @@ describe('isSensitiveName', () => {
     }
   });
 
+  test('the documented list: long names as substrings, short ones as whole name parts', () => {
+    assert.deepEqual([...SENSITIVE_PARTS], ['password', 'passwd', 'passphrase', 'pwd', 'secret', 'token', 'apikey', 'privatekey', 'cardnumber']);
+    assert.deepEqual([...SENSITIVE_WORDS], ['pass', 'pin', 'otp', 'auth', 'credentials', 'creds', 'ssn', 'cvv', 'cvc']);
+    for (const name of [
+      'pwd', 'userPwd', 'passwd', 'PASSWD', 'old_passwd', 'passphrase', 'keyPassphrase', 'private_key', 'privateKey',
+      'ssh-private-key', 'card_number', 'cardNumber', 'creditCardNumber',
+      'pass', 'PASS', 'user_pass', 'passCode', 'pin', 'PIN', 'user_pin', 'pinCode', 'PINCode', 'userPIN', 'pin2',
+      'otp', 'otpCode', 'OTP', 'sms-otp', 'auth', 'Auth', 'x-auth', 'authCode', 'basicAuth', 'credentials',
+      'userCredentials', 'db_credentials', 'creds', 'ssn', 'customerSSN', 'cvv', 'cvv2', 'card_cvc',
+    ]) {
+      assert.equal(isSensitiveName(name), true, name);
+    }
+  });
+
   test('ordinary names, including near misses', () => {
     for (const name of [
-      'name', 'email', 'pass', 'passage', 'key', 'keyId', 'api', 'apiVersion', 'tokn', 'author', 'cookies', 'sec', '',
+      'name', 'email', 'passage', 'passengers', 'Passengers', 'passport', 'bypass', 'compass', 'key', 'keyId', 'api',
+      'apiVersion', 'tokn', 'author', 'authorName', 'Authentication', 'cookies', 'sec', '', 'shipping', 'spinner',
+      'Pinboard', 'pins', 'mapping', 'opinion', 'otpt', 'hotpot', 'lotps', 'description', 'credential', 'cardTitle',
+      'cardEnabled', 'lessons', 'cvvs', 'apiCredentials', 'ApiCredentials', 'api_credentials',
     ]) {
       assert.equal(isSensitiveName(name), false, name);
     }
@@ -322,22 +347,28 @@ describe('redactQueryString and redactUrl', () => {
 });
 
 describe('redactHeaders', () => {
-  test('Escher Authorization keeps scheme, Credential and SignedHeaders, masks only the signature', () => {
+  test('Escher Authorization keeps scheme, the key hint of Credential and SignedHeaders, masks the signature', () => {
     const out = redactHeaders({ Authorization: ESCHER_AUTH });
     assert.equal(
       out['Authorization'],
-      'EMS-HMAC-SHA256 Credential=loyalty_client/20240101/eu/suite/ems_request, SignedHeaders=content-type;host;x-ems-date, Signature=***',
+      'EMS-HMAC-SHA256 Credential=***ient/20240101/eu/suite/ems_request, SignedHeaders=content-type;host;x-ems-date, Signature=***',
     );
     assert.equal(
       redactHeaders({ 'X-Escher-Auth': ESCHER_AUTH.replace('EMS', 'ESR') })['X-Escher-Auth'],
-      'ESR-HMAC-SHA256 Credential=loyalty_client/20240101/eu/suite/ems_request, SignedHeaders=content-type;host;x-ems-date, Signature=***',
+      'ESR-HMAC-SHA256 Credential=***ient/20240101/eu/suite/ems_request, SignedHeaders=content-type;host;x-ems-date, Signature=***',
     );
+    assert.equal(redactAuthorization('AWS4-HMAC-SHA256 Credential="abcdefgh1234/2024/x", Signature=ff'), 'AWS4-HMAC-SHA256 Credential="***1234/2024/x", Signature=***');
+    assert.equal(redactAuthorization('EMS-HMAC-SHA256 Credential=abcd/2024/x, Signature=ff'), 'EMS-HMAC-SHA256 Credential=***/2024/x, Signature=***');
   });
 
   test('a signed value is redacted whatever header carries it (the Escher header name is configurable)', () => {
     assert.equal(
       redactHeaders({ 'X-Custom-Sign': ESCHER_AUTH })['X-Custom-Sign'],
-      'EMS-HMAC-SHA256 Credential=loyalty_client/20240101/eu/suite/ems_request, SignedHeaders=content-type;host;x-ems-date, Signature=***',
+      'EMS-HMAC-SHA256 Credential=***ient/20240101/eu/suite/ems_request, SignedHeaders=content-type;host;x-ems-date, Signature=***',
+    );
+    assert.equal(
+      redactHeaders({ 'X-Note': 'EMS-HMAC-SHA256 Credential=loyalty_client/20240101/eu' })['X-Note'],
+      'EMS-HMAC-SHA256 Credential=***ient/20240101/eu',
     );
   });
 
@@ -433,7 +464,8 @@ describe('redactRequest and redactResponseBody', () => {
     for (const secret of ['hunter22', 'np12345', 'tk12345', 'ak_live_9876', 'sess5678abc', ESCHER_AUTH.slice(-64)]) {
       assert.ok(result.secrets.includes(secret), secret);
     }
-    assert.ok(!JSON.stringify({ ...result, secrets: undefined }).match(/hunter22|np12345|tk12345|ak_live_9876|sess5678/));
+    assert.deepEqual(result.keys.sort(), ['ak_live_9876', 'loyalty_client']);
+    assert.ok(!JSON.stringify({ ...result, secrets: undefined, keys: undefined }).match(/hunter22|np12345|tk12345|ak_live_9876|sess5678|loyalty_client/));
 
     const body = {
       errors: [
@@ -452,8 +484,174 @@ describe('redactRequest and redactResponseBody', () => {
   });
 
   test('absent parts stay absent', () => {
-    assert.deepEqual(redactRequest({}), { secrets: [] });
-    assert.deepEqual(redactRequest({ query: null, url: null }), { secrets: [] });
+    assert.deepEqual(redactRequest({}), { secrets: [], keys: [] });
+    assert.deepEqual(redactRequest({ query: null, url: null }), { secrets: [], keys: [] });
+  });
+});
+
+describe('echoes in every escaping', () => {
+  // A quote, a backslash, a slash, a vertical tab, a newline, non-ASCII and an astral character.
+  const SECRET = 'Pw "q\\z/é€😀\u000b\n end';
+  const json = (text: string) => JSON.stringify(text).slice(1, -1);
+  const FORMS: Record<string, string> = {
+    raw: SECRET,
+    'JSON (lower-case \\u)': json(SECRET),
+    'JSON, upper-case \\u': json(SECRET).replace(/\\u([0-9a-f]{4})/g, (_, h: string) => `\\u${h.toUpperCase()}`),
+    'graphql print (\\u000B)': print({ kind: Kind.STRING, value: SECRET }).slice(1, -1),
+    'JSON inside JSON': json(JSON.stringify(SECRET)),
+    'JSON with \\/': json(SECRET).replace(/\//g, '\\/'),
+    'JSON with every non-ASCII escaped': json(SECRET).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+    'URL-encoded': encodeURIComponent(SECRET),
+    'URL-encoded, lower-case hex': encodeURIComponent(SECRET).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
+    'form-encoded (+ for space)': new URLSearchParams({ a: SECRET }).toString().slice(2),
+  };
+
+  test('a removed value is found in a response however it was escaped', () => {
+    for (const [name, form] of Object.entries(FORMS)) {
+      const out = redactKnownValues({ message: `got <${form}> here` }, [SECRET]) as { message: string };
+      assert.ok(out.message.startsWith('got <') && out.message.endsWith('> here'), name);
+      assert.ok(!out.message.includes('Pw') && !out.message.includes('end>'), `${name}: ${out.message}`);
+    }
+  });
+
+  test('a password with a control character, echoed by graphql with upper-case hex, is masked', () => {
+    const password = `pw\u000b${'x'.repeat(6)}`;
+    const request = redactRequest({ query: `query($password: Int = ${JSON.stringify(password)}) { a }`, variables: { pin: `${password}2` } });
+    assert.ok(!request.query!.includes('xxxxxx'));
+    const body = {
+      errors: [
+        { message: `Int cannot represent non-integer value: ${print({ kind: Kind.STRING, value: password })}` },
+        { message: `Variable "$pin" got invalid value ${JSON.stringify(`${password}2`)}; Int cannot represent non-integer value` },
+      ],
+    };
+    const out = JSON.stringify(redactResponseBody(body, request.secrets));
+    assert.ok(!out.includes('xxxxxx'), out);
+    assert.ok(out.includes('value: \\"***\\"'), out);
+  });
+
+  test('letters and digits are matched as written, so ordinary text around a secret is kept', () => {
+    assert.equal(redactKnownValues('a hunter22 b hunter2 c', ['hunter22']), 'a *** b hunter2 c');
+    assert.equal(echoPattern('ab'), 'ab');
+    assert.notEqual(echoPattern('ab', true), 'ab');
+  });
+});
+
+describe('API keys', () => {
+  const ISSUED = ['test-admin-key-0001', 'AbCdEfGhIjKlMnOpQrStUvWx'];
+  function knownKeys(): KnownKeys & { lookups: string[] } {
+    const lookups: string[] = [];
+    return {
+      lookups,
+      keyLengths: new Set(ISSUED.map((k) => k.length)),
+      isKnownKey: (candidate) => (lookups.push(candidate), ISSUED.includes(candidate)),
+    };
+  }
+
+  test('the presented key becomes its hint in every escaping, whether the server knows it or not', () => {
+    const key = 'guess-Key/"9876';
+    const hinter = keyHinter([key], undefined)!;
+    const forms = [key, JSON.stringify(key).slice(1, -1), JSON.stringify(JSON.stringify(key)).slice(3, -3), encodeURIComponent(key), '\\u0067uess-Key\\/\\"9876', 'guess%2dKey%2F%229876'];
+    for (const form of forms) assert.equal(hinter.text(`[${form}]`), '[***9876]', form);
+    assert.deepEqual(hinter.value({ [key]: [key, 'other'] }), { '***9876': ['***9876', 'other'] });
+    assert.equal(keyHinter(['abc'], undefined), undefined, 'three characters would match too much; their hint is *** anyway');
+  });
+
+  test('issued keys are found as runs of key characters in any text, behind escapes and punctuation', () => {
+    const known = knownKeys();
+    const hinter = keyHinter([], known)!;
+    const cases: [string, string][] = [
+      ['mutation { revokeApiCredential(key: "AbCdEfGhIjKlMnOpQrStUvWx") { key } }', 'mutation { revokeApiCredential(key: "***UvWx") { key } }'],
+      ['the key AbCdEfGhIjKlMnOpQrStUvWx.', 'the key ***UvWx.'],
+      ['"a\\nAbCdEfGhIjKlMnOpQrStUvWx\\"', '"a\\n***UvWx\\"'],
+      ['/x?k=%2FAbCdEfGhIjKlMnOpQrStUvWx%2F', '/x?k=%2F***UvWx%2F'],
+      ['"\\u0041AbCdEfGhIjKlMnOpQrStUvWx"', '"\\u0041***UvWx"'],
+      ['--test-admin-key-0001--', '--***0001--'],
+      ['Credential=test-admin-key-0001/20260101/local', 'Credential=***0001/20260101/local'],
+      ['"test\\u002dadmin-key-0001" and test%2Dadmin-key-0001', '"***0001" and ***0001'],
+    ];
+    for (const [input, expected] of cases) assert.equal(hinter.text(input), expected, input);
+    // Not keys: another run of the same length, a key glued to more key characters.
+    for (const text of ['AbCdEfGhIjKlMnOpQrStUvWy', 'xtest-admin-key-0001', 'AbCdEfGhIjKlMnOpQrStUvWxYz']) {
+      assert.equal(hinter.text(text), text);
+    }
+    assert.deepEqual(hinter.value({ list: [{ key: 'AbCdEfGhIjKlMnOpQrStUvWx' }], 'test-admin-key-0001': 1, n: 5 }), {
+      list: [{ key: '***UvWx' }],
+      '***0001': 1,
+      n: 5,
+    });
+  });
+
+  test('only candidates with the length of an issued key are looked up', () => {
+    const known = knownKeys();
+    keyHinter([], known)!.text('a sentence with ordinary words, identifiers_like_this and a UUID 1b4e28ba-2fa1-11d2-883f-0016d3cca427');
+    assert.deepEqual(known.lookups, []);
+    assert.equal(keyHinter([], { keyLengths: new Set(), isKnownKey: () => true }), undefined);
+  });
+
+  test('redactRequest collects the presented keys and keeps only the hint of a Credential', () => {
+    const result = redactRequest({
+      headers: { 'x-api-key': 'plainKey-1111', authorization: 'EMS-HMAC-SHA256 Credential=signKey-2222/20260101/local/api/antavo_request, SignedHeaders=host, Signature=abcd' },
+      url: '/entities/tiers/tier?api_key=queryKey-3333&X-EMS-Credential=presignKey-4444%2F20260101%2Flocal',
+    });
+    assert.deepEqual(result.keys.sort(), ['plainKey-1111', 'presignKey-4444', 'queryKey-3333', 'signKey-2222']);
+    assert.equal(result.url, '/entities/tiers/tier?api_key=***&X-EMS-Credential=***4444%2F20260101%2Flocal');
+    assert.equal(result.headers?.authorization, 'EMS-HMAC-SHA256 Credential=***2222/20260101/local/api/antavo_request, SignedHeaders=host, Signature=***');
+    assert.equal(result.headers?.['x-api-key'], MASK);
+  });
+
+  test('with the issued keys, a key literal spelled with escapes in the query becomes its hint', () => {
+    const query = 'mutation { revokeApiCredential(key: "\\u0041bCdEfGhIjKlMnOpQrStU\\u0076Wx") { key } }';
+    assert.equal(redactRequest({ query }, knownKeys()).query, 'mutation { revokeApiCredential(key: "***UvWx") { key } }');
+    assert.equal(redactRequest({ query }).query, query);
+  });
+});
+
+describe('request bodies of every kind are read before redaction', () => {
+  const call = (method: string, body: string, contentType?: string, search = ''): CallInfo => ({
+    raw: {
+      method,
+      url: `/graphql${search ? `?${search}` : ''}`,
+      path: '/graphql',
+      search,
+      headers: contentType ? { 'content-type': contentType } : {},
+      body: Buffer.from(body),
+      socketAddress: '127.0.0.1',
+    },
+    endpoints: [],
+  });
+  const form = new URLSearchParams({ query: 'mutation L($password: String) { login(password: $password) }', variables: JSON.stringify({ password: 'pw-formValue1' }), operationName: 'L' }).toString();
+
+  test('JSON, form-encoded (by content type or by shape), GET, plain text', () => {
+    const expected = { query: 'mutation L($password: String) { login(password: $password) }', variables: { password: 'pw-formValue1' }, operationName: 'L' };
+    assert.deepEqual(paramsOf(call('POST', JSON.stringify(expected), 'application/json').raw), expected);
+    assert.deepEqual(paramsOf(call('POST', form, 'application/x-www-form-urlencoded').raw), expected);
+    assert.deepEqual(paramsOf(call('POST', form, 'text/plain').raw), expected);
+    assert.deepEqual(paramsOf(call('GET', '', undefined, form).raw), expected);
+    assert.deepEqual(paramsOf(call('POST', '{ tiers { id } }', 'application/graphql').raw), { query: '{ tiers { id } }', variables: undefined, operationName: null });
+    assert.deepEqual(paramsOf(call('POST', 'pin=1234&name=Jo', 'application/x-www-form-urlencoded').raw), { query: null, variables: { pin: '1234', name: 'Jo' }, operationName: null });
+    assert.deepEqual(paramsOf(call('GET', '', undefined, 'pin=1234').raw), { query: null, variables: undefined, operationName: null });
+    assert.deepEqual(paramsOf(call('POST', 'query=x&variables=%7Bbroken', 'text/plain').raw), { query: 'x', variables: '{broken', operationName: null });
+  });
+
+  test('a removed value repeated under an ordinary name, and presented keys, are scrubbed from every part', () => {
+    const body = JSON.stringify({ query: 'mutation { login(password: "hunter22x", note: "was hunter22x") { id } }', variables: { copy: 'hunter22x', by: 'Key-Presented-7777' } });
+    const c = call('POST', body, 'application/json');
+    (c.raw.headers as Record<string, string>)['x-api-key'] = 'Key-Presented-7777';
+    const sent = { status: 401, body: JSON.stringify({ errors: [{ message: 'the API key is not known', extensions: { code: 'UNAUTHENTICATED' } }] }) };
+    const record = buildRecord(c, sent, undefined, new Date(), 65536);
+    assert.equal(record.request.query, 'mutation { login(password: "***", note: "was ***") { id } }');
+    assert.deepEqual(record.request.variables, { copy: MASK, by: '***7777' });
+    assert.equal(record.request.headers['x-api-key'], MASK);
+  });
+
+  test('a form-encoded password never reaches the record', () => {
+    const sent = { status: 400, body: JSON.stringify({ errors: [{ message: 'This operation has been blocked as a potential Cross-Site Request Forgery (CSRF).', extensions: { code: 'BAD_REQUEST' } }] }) };
+    const record = buildRecord(call('POST', form, 'application/x-www-form-urlencoded'), sent, undefined, new Date(), 65536);
+    const text = JSON.stringify(record);
+    assert.ok(!text.includes('formValue1'), text);
+    assert.deepEqual(record.request.variables, { password: MASK });
+    assert.equal(record.request.query, 'mutation L($password: String) { login(password: $password) }');
+    assert.equal(record.operationName, 'L');
   });
 });
 
@@ -466,13 +664,18 @@ const SEED = Number(process.env['REDACTION_SEED'] ?? 0x5eed1234);
 const PLANTS_PER_KIND = 1000;
 
 
+// Whole-part names are only sensitive with their case boundaries intact (`pinCode`, not
+// `pInCode`), so the planter never mixes their case.
+const WORD_SENSITIVE = ['pin', 'userPin', 'pinCode', 'PIN', 'otp', 'otpCode', 'pass', 'user_pass', 'auth', 'authCode', 'credentials', 'ssn', 'cvv'];
 const GRAPHQL_SENSITIVE = [
   'password', 'newPassword', 'PASSWORD', 'oldPassword', 'pass_word', 'client_secret', 'apiSecret', 'secret',
   'accessToken', 'refresh_token', 'id_token', 'sessionToken', 'api_key', 'Api_Key', 'apiKey', 'API_KEY',
+  'pwd', 'passwd', 'passphrase', 'private_key', 'card_number', ...WORD_SENSITIVE,
 ];
 const ANY_SENSITIVE = [...GRAPHQL_SENSITIVE, 'X-Password', 'x-api-key', 'API-KEY', 'client-secret', 'Authorization'];
 const NEIGHBOUR_NAMES = [
-  'name', 'email', 'tier', 'note', 'pass', 'key', 'apiVersion', 'passage', 'tokn', 'keyId', 'label', 'sec', 'amount',
+  'name', 'email', 'tier', 'note', 'passengers', 'key', 'apiVersion', 'passage', 'tokn', 'keyId', 'label', 'sec', 'amount',
+  'shipping', 'author', 'spinner',
 ];
 
 class Planter {
@@ -519,6 +722,7 @@ class Planter {
   }
 
   mixedCase(name: string): string {
+    if (WORD_SENSITIVE.includes(name)) return name;
     let out = '';
     for (const ch of name) out += this.random() < 0.3 ? ch.toUpperCase() : this.random() < 0.3 ? ch.toLowerCase() : ch;
     return out;
@@ -729,7 +933,7 @@ describe(`property: planted secrets never survive (seed ${SEED})`, () => {
       const headers: Record<string, string | string[]> = {
         [p.mixedCase('authorization')]:
           p.random() < 0.5
-            ? `EMS-HMAC-SHA256 Credential=${p.neighbour()}/20240101/eu/suite/ems_request, SignedHeaders=host;x-ems-date, Signature=${p.secret()}`
+            ? `EMS-HMAC-SHA256 Credential=${p.secret()}/20240101/eu/suite/ems_request, SignedHeaders=host;x-ems-date, Signature=${p.secret()}`
             : `Bearer ${p.secret()}`,
         [p.mixedCase('x-api-key')]: p.secret(),
         [p.mixedCase('cookie')]: `sid=${p.secret()}; lang=en`,
@@ -765,20 +969,37 @@ describe(`property: planted secrets never survive (seed ${SEED})`, () => {
 });
 
 describe('cost', () => {
-  test('a typical 2 KB failed request redacts well under a millisecond; pathological text stays linear', () => {
-    const p = new Planter(7);
-    const query = plantQuery(p);
+  /** Best of five timed batches, in µs per call: the least disturbed by other work on the machine. */
+  function microsPerCall(fn: () => void, rounds = 300): number {
+    for (let i = 0; i < 100; i++) fn();
+    let best = Infinity;
+    for (let batch = 0; batch < 5; batch++) {
+      const start = process.hrtime.bigint();
+      for (let i = 0; i < rounds; i++) fn();
+      best = Math.min(best, Number(process.hrtime.bigint() - start) / rounds / 1000);
+    }
+    return best;
+  }
+
+  /** A planted query of about 2 KB: the first seed from 7 on that gives one. */
+  function typicalQuery(): { p: Planter; query: string } {
+    for (let seed = 7; ; seed++) {
+      const p = new Planter(seed);
+      const query = plantQuery(p);
+      if (query.length >= 1500 && query.length <= 2500) return { p, query };
+    }
+  }
+
+  test('a typical 2 KB failed request redacts well under a millisecond; pathological text stays linear', (t) => {
+    const { p, query } = typicalQuery();
     const request = {
       query,
       variables: { input: p.object(0, ANY_SENSITIVE), id: 'cus_123' },
       headers: { authorization: ESCHER_AUTH, 'x-api-key': 'ak_live_123456', host: 'api.test', 'user-agent': 'ua/1.0' },
       url: '/graphql?operationName=Op',
     };
-    for (let i = 0; i < 200; i++) redactRequest(request);
-    const rounds = 500;
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < rounds; i++) redactRequest(request);
-    const micros = Number(process.hrtime.bigint() - start) / rounds / 1000;
+    const micros = microsPerCall(() => redactRequest(request));
+    t.diagnostic(`redactRequest: ${micros.toFixed(1)} µs for a ${query.length}-character query`);
     assert.ok(micros < 1000, `${micros.toFixed(1)} µs per request`);
 
     const long = `{ a(${'x'.repeat(200_000)} password ${'-'.repeat(200_000)}`;
@@ -786,5 +1007,28 @@ describe('cost', () => {
     redactGraphQLQuery(long);
     redactText(long);
     assert.ok(Number(process.hrtime.bigint() - t0) / 1e6 < 500);
+  });
+
+  test('key hints over a 2 KB request and its response: few hashes, well under a millisecond', (t) => {
+    const { p, query } = typicalQuery();
+    const key = 'Zq8RkT2mWn4xYb6vLc0pHs3J';
+    let lookups = 0;
+    const known: KnownKeys = { keyLengths: new Set([24, 19]), isKnownKey: (c) => (lookups++, c === key) };
+    const record = {
+      request: { query: query.replace('mutation Op', `# for ${key}\nmutation Op`), variables: p.object(0, ANY_SENSITIVE), headers: { authorization: ESCHER_AUTH, host: 'api.test' } },
+      body: { errors: [{ message: `Invalid Escher key: unknown API key "${key}"`, extensions: { code: 'UNAUTHENTICATED' } }], data: { apiCredentials: [{ key, name: 'a client' }] } },
+    };
+    const hinter = keyHinter(['loyalty_client'], known)!;
+    const once = JSON.stringify(hinter.value(record));
+    assert.ok(!once.includes(key) && !once.includes('loyalty_client'), once);
+    assert.ok(once.includes(`***${key.slice(-4)}`) && once.includes('***ient'), once);
+    lookups = 0;
+    hinter.value(record);
+    const perRecord = lookups;
+    // Only runs with the length of an issued key are hashed: here the key itself, three times.
+    assert.ok(perRecord <= 6, `${perRecord} lookups`);
+    const micros = microsPerCall(() => hinter.value(record));
+    t.diagnostic(`keyHinter: ${micros.toFixed(1)} µs for ${JSON.stringify(record).length} characters, ${perRecord} lookups`);
+    assert.ok(micros < 1000, `${micros.toFixed(1)} µs per record`);
   });
 });

@@ -1,4 +1,5 @@
 import { Kind, parse, TokenKind, type ASTNode, type DocumentNode, type ValueNode } from 'graphql';
+import { apiKeyHint } from './api-key';
 import { addSecret, createContext, type RedactionContext } from './context';
 import { isSensitiveName, MASK, mayContainSensitiveName } from './names';
 import { redactTextWith } from './text';
@@ -103,6 +104,12 @@ function collectEdits(node: ASTNode, edits: Edit[], ctx: RedactionContext): void
     case OBJECT:
       return eachEdit(node.fields, edits, ctx);
     case STRING: {
+      // The parsed value, so a key spelled with escapes (`"\u0061bc…"`) is recognised too.
+      if (ctx.isKnownKey?.(node.value) && node.loc) {
+        ctx.masked++;
+        edits.push({ start: node.loc.start, end: node.loc.end, text: JSON.stringify(apiKeyHint(node.value)) });
+        return;
+      }
       const redacted = redactJsonText(node.value, ctx);
       // JSON.stringify's escapes are all valid GraphQL string escapes.
       if (redacted !== undefined && node.loc) {

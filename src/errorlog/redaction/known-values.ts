@@ -1,4 +1,5 @@
 import { createContext, type RedactionContext } from './context';
+import { echoPattern, mayHoldEscapes } from './echo-pattern';
 import { MASK } from './names';
 import { walkValue } from './value';
 
@@ -10,11 +11,19 @@ export interface KnownValueMatcher {
   readonly mapNumber: (value: number | bigint, ctx: RedactionContext) => unknown;
 }
 
+export interface MatcherOptions {
+  /** What an occurrence of `secret` becomes; `***` unless given. */
+  readonly replacement?: (secret: string) => string;
+  /** Also match letters and digits written as escapes (see `echoPattern`). */
+  readonly everyChar?: boolean;
+}
+
 /**
  * Deep copy of `value` in which every occurrence of each given secret (4 characters or
  * more) inside any string is replaced by `***`, and numbers equal to a secret become
- * `***`. Also finds the JSON-escaped and URL-encoded forms of each secret, the shapes
- * an echo usually takes. Object keys are left alone.
+ * `***`. Occurrences are found however they were escaped on the way: JSON and GraphQL
+ * escapes at any depth, either hex case, URL encoding (see `echoPattern`). Object keys
+ * are left alone.
  */
 export function redactKnownValues(value: unknown, secrets: Iterable<string>): unknown {
   const matcher = knownValueMatcher(secrets);
@@ -25,60 +34,94 @@ export function redactKnownValues(value: unknown, secrets: Iterable<string>): un
   });
 }
 
-export function knownValueMatcher(secrets: Iterable<string>): KnownValueMatcher | undefined {
+export function knownValueMatcher(secrets: Iterable<string>, options: MatcherOptions = {}): KnownValueMatcher | undefined {
   const exact = new Set<string>();
-  const forms = new Set<string>();
   for (const secret of secrets) {
-    if (typeof secret !== 'string' || secret.length < MIN_KNOWN_SECRET_LENGTH) continue;
-    exact.add(secret);
-    forms.add(secret);
-    forms.add(JSON.stringify(secret).slice(1, -1));
-    forms.add(encodeURIComponent(secret));
+    if (typeof secret === 'string' && secret.length >= MIN_KNOWN_SECRET_LENGTH) exact.add(secret);
   }
-  if (forms.size === 0) return undefined;
+  if (exact.size === 0) return undefined;
   // Longest first: at one position the alternation takes the first that matches, and a
   // secret that contains another must be removed whole.
-  const sorted = [...forms].sort((a, b) => b.length - a.length);
-  const re = compile(sorted);
+  const sorted = [...exact].sort((a, b) => b.length - a.length);
+  const replacement = options.replacement;
+  const literal = replaceLiterally(sorted, replacement);
+  // Most strings hold no escape at all, and then only the secret as it is can be in them:
+  // the escape-tolerant expression is built (and run) only for a string that needs it.
+  let escaped: Replace | undefined;
   return {
     mapString(text, ctx) {
-      if (re === undefined) return replaceEach(text, sorted, ctx);
-      re.lastIndex = 0;
-      if (!re.test(text)) return text;
-      return text.replace(re, () => {
-        ctx.masked++;
-        return MASK;
-      });
+      if (!mayHoldEscapes(text)) return literal(text, ctx);
+      escaped ??= compile(sorted, options) ?? replaceEachForm(sorted, replacement);
+      return escaped(text, ctx);
     },
     mapNumber(value, ctx) {
-      if (!exact.has(String(value))) return value;
+      const text = String(value);
+      if (!exact.has(text)) return value;
       ctx.masked++;
-      return MASK;
+      return replacement ? replacement(text) : MASK;
     },
   };
 }
 
-function compile(forms: readonly string[]): RegExp | undefined {
+type Replace = (text: string, ctx: RedactionContext) => string;
+
+function replaceLiterally(sorted: readonly string[], replacement: ((secret: string) => string) | undefined): Replace {
+  return (text, ctx) => {
+    let out = text;
+    for (const secret of sorted) {
+      if (!out.includes(secret)) continue;
+      out = out.split(secret).join(replacement ? replacement(secret) : MASK);
+      ctx.masked++;
+    }
+    return out;
+  };
+}
+
+function compile(sorted: readonly string[], options: MatcherOptions): Replace | undefined {
+  const { replacement, everyChar = false } = options;
+  let re: RegExp;
   try {
-    const re = new RegExp(forms.map(escapeRegExp).join('|'), 'g');
+    // With a replacement per secret each secret is its own group, so the match tells which.
+    const patterns = sorted.map((secret) => echoPattern(secret, everyChar));
+    re = new RegExp(replacement ? patterns.map((p) => `(${p})`).join('|') : patterns.join('|'), 'g');
     re.test(''); // V8 compiles lazily: an oversized pattern only throws on first use.
-    return re;
   } catch {
     // Megabytes of secrets can exceed the regex engine's size limit.
     return undefined;
   }
+  return (text, ctx) => {
+    re.lastIndex = 0;
+    if (!re.test(text)) return text;
+    return text.replace(re, (...args: unknown[]) => {
+      ctx.masked++;
+      if (!replacement) return MASK;
+      const group = args.findIndex((arg, i) => i > 0 && i <= sorted.length && arg !== undefined);
+      return replacement(sorted[group - 1]!);
+    });
+  };
 }
 
-function replaceEach(text: string, forms: readonly string[], ctx: RedactionContext): string {
-  let out = text;
-  for (const form of forms) {
-    if (!out.includes(form)) continue;
-    out = out.split(form).join(MASK);
-    ctx.masked++;
+/** The fallback for secrets too large for one regular expression: the usual forms only. */
+function replaceEachForm(sorted: readonly string[], replacement: ((secret: string) => string) | undefined): Replace {
+  const forms: [string, string][] = [];
+  for (const secret of sorted) {
+    const to = replacement ? replacement(secret) : MASK;
+    const json = JSON.stringify(secret).slice(1, -1);
+    for (const form of new Set([secret, json, upperCaseUnicodeEscapes(json), encodeURIComponent(secret)])) {
+      forms.push([form, to]);
+    }
   }
-  return out;
+  return (text, ctx) => {
+    let out = text;
+    for (const [form, to] of forms) {
+      if (!out.includes(form)) continue;
+      out = out.split(form).join(to);
+      ctx.masked++;
+    }
+    return out;
+  };
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+function upperCaseUnicodeEscapes(json: string): string {
+  return json.replace(/\\u([0-9a-f]{4})/g, (_, digits: string) => `\\u${digits.toUpperCase()}`);
 }

@@ -1,6 +1,7 @@
-import { addSecret, createContext, type RedactionContext } from './context';
+import { addPresentedKey, addSecret, createContext, type RedactionContext } from './context';
 import { redactGraphQLQueryWith } from './graphql-query';
-import { isSensitiveTransportName, MASK } from './names';
+import { hintCredential } from './headers';
+import { isSensitiveTransportName, MASK, normaliseName } from './names';
 import { redactJsonText, startsLikeJson } from './value';
 
 /**
@@ -60,12 +61,17 @@ function redactParameter(part: string, ctx: RedactionContext): string {
   if (rawValue === '') return part;
   const key = decode(rawKey);
   const value = decode(rawValue);
+  const name = normaliseName(key);
   if (isSensitiveTransportName(key)) {
+    // `api_key` is how a plain key is sent in a URL: its echoes get the key's hint.
+    if (name.endsWith('apikey')) addPresentedKey(ctx, value);
     addSecret(ctx, value);
     addSecret(ctx, rawValue);
     ctx.masked++;
     return `${rawKey}=${MASK}`;
   }
+  // A pre-signed URL's `X-EMS-Credential=<api key>/<date>/<scope>`.
+  if (name.endsWith('credential')) return `${rawKey}=${encodeURIComponent(hintCredential(value, ctx))}`;
   const before = ctx.masked;
   const next = redactNestedValue(key, value, ctx);
   return next === undefined || ctx.masked === before ? part : `${rawKey}=${encodeURIComponent(next)}`;

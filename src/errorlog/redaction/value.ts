@@ -19,6 +19,8 @@ export interface WalkOptions {
   readonly mapString?: (text: string, ctx: RedactionContext) => string;
   /** Extra per-number rewriting (a numeric secret echoed as a number). */
   readonly mapNumber?: (value: number | bigint, ctx: RedactionContext) => unknown;
+  /** Rewriting of object keys (an API key used as a key); keys that collide keep the last value. */
+  readonly mapKey?: (key: string) => string;
 }
 
 const REDACT_OPTIONS: WalkOptions = { maskKeys: true, parseJson: true };
@@ -102,11 +104,12 @@ function walk(value: unknown, depth: number, seen: Seen, ctx: RedactionContext, 
       const child = source[key];
       const next =
         options.maskKeys && isSensitiveName(key) ? maskWhole(child, ctx) : walk(child, depth + 1, seen, ctx, options);
-      if (key === '__proto__') {
+      const name = options.mapKey ? options.mapKey(key) : key;
+      if (name === '__proto__') {
         // Plain assignment would set the copy's prototype instead of an own key.
-        Object.defineProperty(copy, key, { value: next, enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(copy, name, { value: next, enumerable: true, writable: true, configurable: true });
       } else {
-        copy[key] = next;
+        copy[name] = next;
       }
     }
     out = copy;
