@@ -608,6 +608,7 @@ describe('API keys', () => {
 
 describe('request bodies of every kind are read before redaction', () => {
   const call = (method: string, body: string, contentType?: string, search = ''): CallInfo => ({
+    requestId: 'redaction-test',
     raw: {
       method,
       url: `/graphql${search ? `?${search}` : ''}`,
