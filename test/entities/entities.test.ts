@@ -217,7 +217,7 @@ describe('a document the database refuses mid-way', () => {
       offer('refused-call-after'),
     ]);
     const error = firstError(result);
-    // TODO(lead): assert status 500 once unexpected faults answer 500 (CONTRACT §4).
+    assert.equal(result.status, 500, result.text);
     assert.equal(error.extensions.code, 'INTERNAL_SERVER_ERROR', result.text);
     assert.equal(result.json.data?.importEntities ?? null, null);
     assert.deepEqual(await offers().find({}).sort({ _id: 1 }).toArray(), before);
