@@ -28,6 +28,7 @@ import { ConnectionTracker } from '../http/connections';
 import { ErrorLogService } from '../errorlog/errorlog.service';
 import { CustomerService } from '../customers/customer.service';
 import { guardRawFieldLookup } from '../db/raw-fields-guard';
+import { detectAtomicWrites } from '../db/transactions';
 
 export interface App {
   readonly services: Services;
@@ -70,6 +71,7 @@ export async function createApp({ config, logger, mongoUri }: AppOptions): Promi
     .asPromise();
   guardRawFieldLookup(connection);
 
+  const atomic = await detectAtomicWrites(connection, logger);
   const secretsKey = config.secretsKey ?? loadOrCreateSecretsKey(config.dataDir);
   const entities = new EntityStore(connection, logger, config.cachePollMs);
   const security = new SecurityStore(connection, logger, config.cachePollMs);
@@ -80,7 +82,7 @@ export async function createApp({ config, logger, mongoUri }: AppOptions): Promi
     maxRecordBytes: config.errorLogMaxRecordBytes,
     knownKeys: credentials,
   });
-  const customers = new CustomerService(connection, logger);
+  const customers = new CustomerService(connection, logger, atomic);
   await Promise.all([entities.start(), security.start(), credentials.start(), errorLog.start(), customers.start()]);
   if (config.adminApiKey && config.adminApiSecret) {
     await credentials.ensure(config.adminApiKey, config.adminApiSecret, 'Bootstrap admin', 'ADMIN');
@@ -88,7 +90,7 @@ export async function createApp({ config, logger, mongoUri }: AppOptions): Promi
 
   const services: Services = {
     entities,
-    imports: new ImportService(entities),
+    imports: new ImportService(entities, atomic),
     security,
     credentials,
     authenticator: new Authenticator({

@@ -7,6 +7,7 @@ import { EntityStore } from '../entities/store/entity-store';
 import { ImportService, ImportValidationError } from '../entities/import/import.service';
 import { EntityKind } from '../entities/entity-kind';
 import { describeProblems } from '../entities/import/validate-documents';
+import { detectAtomicWrites } from '../db/transactions';
 
 /**
  * `npm run import -- <file> [--entity tier|offer]`: loads an Entities API export
@@ -50,7 +51,8 @@ async function main() {
   try {
     const store = new EntityStore(connection, logger, config.cachePollMs);
     const kind = kindOf(data as Record<string, unknown>[], flag);
-    const outcome = await new ImportService(store).import(kind, data as Record<string, unknown>[], describeProblems);
+    const imports = new ImportService(store, await detectAtomicWrites(connection, logger));
+    const outcome = await imports.import(kind, data as Record<string, unknown>[], describeProblems);
     process.stdout.write(
       `Imported ${outcome.received} ${kind.toLowerCase()} documents: ${outcome.created} new, ${outcome.updated} replaced.\n`,
     );

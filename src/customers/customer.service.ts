@@ -1,8 +1,10 @@
 import { Types } from 'mongoose';
+import type { ClientSession } from 'mongodb';
 import type { Connection as MongooseConnection } from 'mongoose';
 import type { Logger } from 'pino';
 import { badUserInput } from '../common/errors';
 import type { Connection } from '../common/pagination';
+import type { AtomicWrites } from '../db/transactions';
 import { NEWEST_FIRST, newestFirstPage } from '../common/newest-first';
 import {
   ACCOUNT_NAME,
@@ -29,6 +31,16 @@ export interface SubmittedEvent {
 }
 
 type PublicCustomerDoc = Omit<CustomerDoc, 'passwordHash'>;
+
+/** An event that passed validation, with what its writes need computed beforehand. */
+interface CheckedEvent {
+  id: string;
+  action: EventAction;
+  checked: ReturnType<typeof validateEventData>;
+  passwordHash: string | undefined;
+  now: Date;
+  apiKeyHint: string | undefined;
+}
 
 function num(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : 0;
@@ -79,12 +91,17 @@ function profileFields(data: ProfileData): { set: Partial<CustomerDoc>; history:
  * Customers and their events (CONTRACT §8). Every event changes the customer with ONE
  * atomic MongoDB operation whose filter carries the event's precondition (exists / enough
  * spendable points), so concurrent events on one customer never lose an update and a
- * refused event changes nothing. There is no read-modify-write anywhere.
+ * refused event changes nothing. There is no read-modify-write anywhere. Where MongoDB has
+ * transactions, that update and the event's history entry are stored together or not at all.
  */
 export class CustomerService {
   readonly models: CustomerModels;
 
-  constructor(connection: MongooseConnection, private readonly logger: Logger) {
+  constructor(
+    connection: MongooseConnection,
+    private readonly logger: Logger,
+    private readonly atomic: AtomicWrites,
+  ) {
     this.models = customerModels(connection);
   }
 
@@ -116,13 +133,22 @@ export class CustomerService {
     const id = event.customer;
     const checked = validateEventData(action, event.data);
     const now = new Date();
+    // Hashed before the transaction: scrypt is slow and must not run again on a retry.
+    const passwordHash =
+      checked.kind === 'profile' && checked.data.password !== undefined ? await hashPassword(checked.data.password) : undefined;
+    // The customer change and its history entry are one transaction where MongoDB has them.
+    const work = (session: ClientSession | undefined) => this.applyEvent({ id, action, checked, passwordHash, now, apiKeyHint }, session);
+    return this.atomic.run(work, { contendedKey: `customer:${id}` });
+  }
+
+  private async applyEvent(event: CheckedEvent, session: ClientSession | undefined): Promise<Customer> {
+    const { id, action, checked, passwordHash, now, apiKeyHint } = event;
     let doc: PublicCustomerDoc;
     let history: Record<string, unknown>;
 
     if (checked.kind === 'profile') {
       const fields = profileFields(checked.data);
       history = fields.history;
-      const passwordHash = checked.data.password !== undefined ? await hashPassword(checked.data.password) : undefined;
       if (action === 'opt_in') {
         const created: CustomerDoc = {
           _id: id,
@@ -134,7 +160,7 @@ export class CustomerService {
           updatedAt: now,
         };
         try {
-          await this.customers.insertOne(created);
+          await this.customers.insertOne(created, { session });
         } catch (err) {
           if ((err as { code?: unknown }).code === 11000) {
             throw badUserInput(`customer "${id}" already opted in`, { field: 'customer' });
@@ -147,7 +173,7 @@ export class CustomerService {
         const updated = await this.customers.findOneAndUpdate(
           { _id: id },
           { $set: { ...fields.set, ...(passwordHash ? { passwordHash } : {}), updatedAt: now } },
-          { returnDocument: 'after', projection: PUBLIC_PROJECTION },
+          { returnDocument: 'after', projection: PUBLIC_PROJECTION, session },
         );
         if (!updated) throw unknownCustomer(id);
         doc = updated;
@@ -161,7 +187,7 @@ export class CustomerService {
           { _id: id },
           // `spent` += 0 creates it on a new account, so the three counters always exist together.
           { $inc: { [`${path}.score`]: points, [`${path}.spendable`]: points, [`${path}.spent`]: 0 }, $set: { updatedAt: now } },
-          { returnDocument: 'after', projection: PUBLIC_PROJECTION },
+          { returnDocument: 'after', projection: PUBLIC_PROJECTION, session },
         );
         if (!updated) throw unknownCustomer(id);
         doc = updated;
@@ -171,11 +197,11 @@ export class CustomerService {
         const updated = await this.customers.findOneAndUpdate(
           { _id: id, [`${path}.spendable`]: { $gte: points } },
           { $inc: { [`${path}.spent`]: points, [`${path}.spendable`]: -points }, $set: { updatedAt: now } },
-          { returnDocument: 'after', projection: PUBLIC_PROJECTION },
+          { returnDocument: 'after', projection: PUBLIC_PROJECTION, session },
         );
         if (!updated) {
           // Refused; only now find out why, to say so. Nothing was changed either way.
-          const current = await this.customers.findOne({ _id: id }, { projection: { [path]: 1 } });
+          const current = await this.customers.findOne({ _id: id }, { projection: { [path]: 1 }, session });
           if (!current) throw unknownCustomer(id);
           const balance = toAccount(account, accountCounters(current.accounts, account)).spendable;
           throw badUserInput(
@@ -187,10 +213,6 @@ export class CustomerService {
       }
     }
 
-    // Second write: the history. The customer change above has already been applied and
-    // stands even if this insert fails (no transactions on the stand-in, and a retry of the
-    // event would apply it twice); the history then misses this one entry, which is logged
-    // (customer id and action only, never the data) so an operator can reconcile it.
     const record: CustomerEventDoc = {
       _id: new Types.ObjectId(),
       customer: id,
@@ -199,15 +221,30 @@ export class CustomerService {
       occurredAt: now,
       apiKeyHint: apiKeyHint ?? null,
     };
+    await this.recordHistory(record, session);
+    return toCustomer(doc);
+  }
+
+  /**
+   * Second write: the history. In a transaction a failure here undoes the customer change
+   * and fails the event. Without transactions the customer change has already been applied
+   * and stands (a retry of the event would apply it twice); the history then misses this
+   * one entry, which is logged (customer id and action only, never the data) so an
+   * operator can reconcile it.
+   */
+  private async recordHistory(record: CustomerEventDoc, session: ClientSession | undefined): Promise<void> {
+    if (session) {
+      await this.events.insertOne(record, { session });
+      return;
+    }
     try {
       await this.events.insertOne(record);
     } catch (err) {
       this.logger.error(
-        { customer: id, action, err: (err as Error).message },
+        { customer: record.customer, action: record.action, err: (err as Error).message },
         'event applied to the customer but not recorded in the events history',
       );
     }
-    return toCustomer(doc);
   }
 
   /** A customer's accepted events, newest first. */

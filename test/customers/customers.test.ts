@@ -4,6 +4,7 @@ import { dataOf, firstError, startTestServer, type TestServer } from '../support
 import { fixture } from '../support/fixtures';
 import type { HttpResult } from '../support/http';
 import { verifyPassword } from '../../src/customers/password';
+import { supportsTransactions } from '../../src/db/transactions';
 
 // Planted in opt_in/profile events; must never come back anywhere (responses, documents, logs).
 const PLANTED = 'Planted-Pa55word-7f3c9a';
@@ -422,4 +423,52 @@ describe('the password never leaves the hash', () => {
     const names = dataOf(fields).__type.fields.map((f: any) => f.name.toLowerCase());
     assert.equal(names.some((n: string) => n.includes('password') || n.includes('hash')), false);
   });
+});
+
+describe('an event whose history entry the database refuses', () => {
+  // A unique index planted on the history of two customers: a second event of the same
+  // action passes validation and its customer write, but its history insert is refused.
+  const PLANTED_INDEX = 'planted_one_event_per_action';
+
+  before(async () => {
+    await accept('fragile', 'opt_in', { email: 'f@example.com' });
+    await accept('fragile', 'point_add', { points: 40 });
+    await accept('fragile', 'point_spend', { points: 5 });
+    await accept('fragile', 'profile', { last_name: 'Glass' });
+    // A stray history entry for a customer that has not opted in yet.
+    await db().collection('events').insertOne({ customer: 'fragile-new', action: 'opt_in', data: {}, occurredAt: new Date() });
+    await db().collection('events').createIndex(
+      { customer: 1, action: 1 },
+      { name: PLANTED_INDEX, unique: true, partialFilterExpression: { customer: { $gte: 'fragile', $lte: 'fragile-new' } } },
+    );
+  });
+  after(async () => {
+    await db().collection('events').dropIndex(PLANTED_INDEX);
+  });
+
+  const cases = [
+    { action: 'point_add', data: { points: 7 } },
+    { action: 'point_spend', data: { points: 3 } },
+    { action: 'profile', data: { first_name: 'Fra', password: PLANTED_2 } },
+    { action: 'opt_in', data: { email: 'f2@example.com' }, customer: 'fragile-new' },
+  ];
+
+  for (const c of cases) {
+    test(`${c.action}: the customer change is rolled back and the call fails with INTERNAL_SERVER_ERROR`, async (t) => {
+      if (!supportsTransactions(await db().admin().command({ hello: 1 }))) {
+        t.skip('the server has no transactions: the customer change stands and the history entry is missing (logged)');
+        return;
+      }
+      const customersBefore = await db().collection('customers').find({}).sort({ _id: 1 }).toArray();
+      const eventsBefore = await db().collection('events').find({}).sort({ _id: 1 }).toArray();
+      const result = await submit(c.customer ?? 'fragile', c.action, c.data);
+      const error = firstError(result);
+      assert.equal(result.status, 500, result.text);
+      assert.equal(error.extensions.code, 'INTERNAL_SERVER_ERROR', result.text);
+      assert.match(error.message, /^Internal server error \(request id [^)]+\)$/);
+      assert.equal(result.json.data?.submitEvent ?? null, null);
+      assert.deepEqual(await db().collection('customers').find({}).sort({ _id: 1 }).toArray(), customersBefore);
+      assert.deepEqual(await db().collection('events').find({}).sort({ _id: 1 }).toArray(), eventsBefore);
+    });
+  }
 });

@@ -786,6 +786,199 @@ describe('indexes and collections', () => {
   });
 });
 
+describe('transactions', () => {
+  // Documented for replica sets and sharded clusters; a standalone MONGODB_URI has none.
+  async function skipWithoutTransactions(t: { skip(message: string): void }): Promise<boolean> {
+    const hello = await db().admin().command({ hello: 1 });
+    if (typeof hello.setName === 'string' || hello.msg === 'isdbgrid') return false;
+    t.skip('the server is a standalone: no transactions');
+    return true;
+  }
+
+  const SNAPSHOT: mongoose.mongo.TransactionOptions = { readConcern: { level: 'snapshot' }, writeConcern: { w: 'majority' } };
+  const count = async (ids: string[]) => Counters.countDocuments({ _id: { $in: ids } });
+
+  async function inTransaction(work: (session: mongoose.ClientSession) => Promise<void>): Promise<mongoose.ClientSession> {
+    const session = await conn.startSession();
+    session.startTransaction(SNAPSHOT);
+    try {
+      await work(session);
+    } catch (err) {
+      await session.abortTransaction().catch(() => undefined);
+      await session.endSession();
+      throw err;
+    }
+    return session;
+  }
+
+  function isTransient(err: unknown, code: number): boolean {
+    assert.ok(err instanceof mongoose.mongo.MongoServerError, String(err));
+    assert.equal(err.code, code, err.message);
+    assert.ok(err.hasErrorLabel('TransientTransactionError'), `labels: ${JSON.stringify(err.errorLabels)}`);
+    return true;
+  }
+
+  test('a commit makes every write visible at once; before it, readers outside see none of them', async (t) => {
+    if (await skipWithoutTransactions(t)) return;
+    await Counters.create([{ _id: 'tx-kept', n: 0 }, { _id: 'tx-gone', n: 0 }]);
+    const session = await inTransaction(async (s) => {
+      await Counters.create([{ _id: 'tx-new', n: 1 }], { session: s });
+      await Items.create([{ _id: 'tx-item', seq: 1, group: 'tx' }], { session: s });
+      await Counters.updateOne({ _id: 'tx-kept' }, { $inc: { n: 5 } }, { session: s });
+      await Counters.deleteOne({ _id: 'tx-gone' }, { session: s });
+      // The transaction reads its own writes...
+      assert.equal((await Counters.findById('tx-kept').session(s).lean())?.n, 5);
+      assert.deepEqual(await Counters.find({ _id: { $in: ['tx-new', 'tx-kept', 'tx-gone'] } }).session(s).sort({ _id: 1 }).lean(), [
+        { _id: 'tx-kept', n: 5 },
+        { _id: 'tx-new', n: 1 },
+      ]);
+      // ...and nobody else does.
+      assert.equal(await Counters.findById('tx-new').lean(), null);
+      assert.equal(await Items.findById('tx-item').lean(), null);
+      assert.equal((await Counters.findById('tx-kept').lean())?.n, 0);
+      assert.equal((await Counters.findById('tx-gone').lean())?.n, 0);
+    });
+    await session.commitTransaction();
+    await session.endSession();
+    assert.deepEqual(await Counters.find({ _id: { $in: ['tx-new', 'tx-kept', 'tx-gone'] } }).sort({ _id: 1 }).lean(), [
+      { _id: 'tx-kept', n: 5 },
+      { _id: 'tx-new', n: 1 },
+    ]);
+    assert.deepEqual(await Items.findById('tx-item').lean(), { _id: 'tx-item', seq: 1, group: 'tx' });
+    await Counters.deleteMany({ _id: { $in: ['tx-new', 'tx-kept'] } });
+    await Items.deleteOne({ _id: 'tx-item' });
+  });
+
+  test('an aborted transaction leaves nothing behind', async (t) => {
+    if (await skipWithoutTransactions(t)) return;
+    await Counters.create({ _id: 'abort-kept', n: 1 });
+    const items = await Items.countDocuments({});
+    const session = await inTransaction(async (s) => {
+      await Counters.create([{ _id: 'abort-new', n: 1 }], { session: s });
+      await Counters.updateOne({ _id: 'abort-kept' }, { $set: { n: 99 } }, { session: s });
+      await Items.deleteMany({}, { session: s });
+    });
+    await session.abortTransaction();
+    await session.endSession();
+    assert.equal(await Counters.findById('abort-new').lean(), null);
+    assert.deepEqual(await Counters.findById('abort-kept').lean(), { _id: 'abort-kept', n: 1 });
+    assert.equal(await Items.countDocuments({}), items);
+    await Counters.deleteOne({ _id: 'abort-kept' });
+  });
+
+  test('snapshot isolation: a transaction does not see what others commit after it started', async (t) => {
+    if (await skipWithoutTransactions(t)) return;
+    await Counters.create({ _id: 'snap', n: 1 });
+    const session = await inTransaction(async (s) => {
+      assert.equal((await Counters.findById('snap').session(s).lean())?.n, 1);
+      await Counters.updateOne({ _id: 'snap' }, { $set: { n: 2 } });
+      await Counters.create({ _id: 'snap-later', n: 3 });
+      assert.equal((await Counters.findById('snap').session(s).lean())?.n, 1);
+      assert.equal(await Counters.findById('snap-later').session(s).lean(), null);
+      assert.equal(await Counters.countDocuments({ _id: { $in: ['snap', 'snap-later'] } }).session(s), 1);
+    });
+    await session.commitTransaction();
+    await session.endSession();
+    assert.equal((await Counters.findById('snap').lean())?.n, 2);
+    assert.equal(await count(['snap', 'snap-later']), 2);
+    await Counters.deleteMany({ _id: { $in: ['snap', 'snap-later'] } });
+  });
+
+  test('writing a document changed after the snapshot is a WriteConflict labelled TransientTransactionError', async (t) => {
+    if (await skipWithoutTransactions(t)) return;
+    await Counters.create({ _id: 'conflict', n: 0 });
+    const session = await conn.startSession();
+    session.startTransaction(SNAPSHOT);
+    await Counters.findById('conflict').session(session).lean();
+    await Counters.updateOne({ _id: 'conflict' }, { $inc: { n: 10 } });
+    await assert.rejects(Counters.updateOne({ _id: 'conflict' }, { $inc: { n: 1 } }, { session }), (err) => isTransient(err, 112));
+    await session.abortTransaction();
+    await session.endSession();
+    assert.equal((await Counters.findById('conflict').lean())?.n, 10);
+    await Counters.deleteOne({ _id: 'conflict' });
+  });
+
+  test('the second transaction to write a document gets a WriteConflict; the first commits', async (t) => {
+    if (await skipWithoutTransactions(t)) return;
+    await Counters.create({ _id: 'two-writers', n: 0 });
+    const first = await inTransaction((s) => Counters.updateOne({ _id: 'two-writers' }, { $inc: { n: 1 } }, { session: s }).then(() => undefined));
+    const second = await conn.startSession();
+    second.startTransaction(SNAPSHOT);
+    await assert.rejects(Counters.updateOne({ _id: 'two-writers' }, { $inc: { n: 100 } }, { session: second }), (err) => isTransient(err, 112));
+    await second.abortTransaction();
+    await second.endSession();
+    await first.commitTransaction();
+    await first.endSession();
+    assert.equal((await Counters.findById('two-writers').lean())?.n, 1);
+    await Counters.deleteOne({ _id: 'two-writers' });
+  });
+
+  test('connection.transaction() and session.withTransaction() run a conflicting transaction again until it commits', async (t) => {
+    if (await skipWithoutTransactions(t)) return;
+    await Counters.create({ _id: 'retried', n: 0 });
+    let attempts = 0;
+    await conn.transaction(async (session) => {
+      attempts++;
+      await Counters.findById('retried').session(session).lean();
+      if (attempts === 1) await Counters.updateOne({ _id: 'retried' }, { $inc: { n: 100 } });
+      await Counters.updateOne({ _id: 'retried' }, { $inc: { n: 1 } }, { session });
+    }, SNAPSHOT);
+    assert.equal(attempts, 2);
+    assert.equal((await Counters.findById('retried').lean())?.n, 101);
+
+    attempts = 0;
+    const session = await conn.startSession();
+    try {
+      await session.withTransaction(async () => {
+        attempts++;
+        await Counters.create([{ _id: `retried-${attempts}`, n: attempts }], { session });
+        await Counters.findById('retried').session(session).lean();
+        if (attempts === 1) await Counters.updateOne({ _id: 'retried' }, { $inc: { n: 100 } });
+        await Counters.updateOne({ _id: 'retried' }, { $inc: { n: 1 } }, { session });
+      }, SNAPSHOT);
+    } finally {
+      await session.endSession();
+    }
+    assert.equal(attempts, 2);
+    assert.equal((await Counters.findById('retried').lean())?.n, 202);
+    // The first attempt's insert was rolled back with it.
+    assert.equal(await count(['retried-1']), 0);
+    assert.equal(await count(['retried-2']), 1);
+    await Counters.deleteMany({ _id: { $in: ['retried', 'retried-2'] } });
+  });
+
+  test('a duplicate key inside a transaction aborts all of it', async (t) => {
+    if (await skipWithoutTransactions(t)) return;
+    await Members.create(member('txn-owner', { email: 'txn-taken@example.com' }));
+    const session = await conn.startSession();
+    try {
+      await assert.rejects(
+        session.withTransaction(async () => {
+          await Counters.create([{ _id: 'txn-before-dup', n: 1 }], { session });
+          await Members.create([member('txn-first', { email: 'txn-fresh@example.com' })], { session });
+          // Unique within the transaction's own writes too.
+          await Members.create([member('txn-second', { email: 'txn-fresh@example.com' })], { session });
+        }, SNAPSHOT),
+        (err: mongoose.mongo.MongoServerError) => err.code === 11000,
+      );
+      await assert.rejects(
+        session.withTransaction(async () => {
+          await Counters.create([{ _id: 'txn-before-dup', n: 2 }], { session });
+          await Members.updateOne({ _id: 'txn-owner' }, { $set: { points: 1 } }, { session });
+          await Members.create([member('txn-third', { email: 'txn-taken@example.com' })], { session });
+        }, SNAPSHOT),
+        (err: mongoose.mongo.MongoServerError) => err.code === 11000,
+      );
+    } finally {
+      await session.endSession();
+    }
+    assert.equal(await count(['txn-before-dup']), 0);
+    assert.equal(await Members.countDocuments({ _id: { $in: ['txn-first', 'txn-second', 'txn-third'] } }), 0);
+    assert.equal((await Members.findById('txn-owner').lean())?.points, 10);
+    await Members.deleteOne({ _id: 'txn-owner' });
+  });
+});
+
 describe('resilience', () => {
   function hostAndPort(): { host: string; port: number } | undefined {
     const match = /^mongodb:\/\/(?:[^@/]*@)?([^:/,?]+):(\d+)/.exec(provider.uri);

@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
-import { deserialize, serialize, ObjectId, type Document } from 'bson';
+import { deserialize, serialize, Long, ObjectId, UUID, type Document } from 'bson';
 import mongoose, { type Connection } from 'mongoose';
 import { StandInServer } from '../../src/db/standin';
 import { guardRawFieldLookup } from '../../src/db/raw-fields-guard';
@@ -121,7 +121,7 @@ const msgReply = (reply: { opCode: number; body: Buffer }): Document => {
 };
 
 describe('wire protocol', () => {
-  test('legacy OP_QUERY isMaster gets an OP_REPLY describing a standalone without compression', async () => {
+  test('legacy OP_QUERY isMaster gets an OP_REPLY describing a single-node replica set primary without compression', async () => {
     const client = await RawClient.open(server.port);
     client.send(opQuery('admin.$cmd', { isMaster: 1, helloOk: true, compression: ['zlib'] }));
     const reply = await client.next();
@@ -131,7 +131,14 @@ describe('wire protocol', () => {
     assert.equal(doc.ismaster, true);
     assert.equal(doc.helloOk, true);
     assert.equal(doc.maxWireVersion, 21);
-    assert.equal(doc.setName, undefined);
+    assert.equal(doc.setName, 'standin');
+    assert.deepEqual(doc.hosts, [`127.0.0.1:${server.port}`]);
+    assert.equal(doc.primary, `127.0.0.1:${server.port}`);
+    assert.equal(doc.me, `127.0.0.1:${server.port}`);
+    assert.equal(doc.secondary, false);
+    assert.equal(doc.logicalSessionTimeoutMinutes, 30);
+    // Without topologyVersion drivers poll instead of streaming awaitable hellos.
+    assert.equal(doc.topologyVersion, undefined);
     assert.equal(doc.compression, undefined);
     client.destroy();
   });
@@ -358,5 +365,203 @@ describe('field names JavaScript gives meaning to', () => {
     await assert.rejects(coll.find({ 'a.__proto__': { $in: [1] } } as Document).toArray(), { code: 2 });
     assert.deepEqual(await coll.findOne({ _id: 'r' } as Document), before);
     assertPrototypesUntouched();
+  });
+});
+
+describe('sessions and transactions (wire level)', () => {
+  let client: RawClient;
+  const run = async (body: Document): Promise<Document> => {
+    client.send(opMsg({ ...body, $db: body.$db ?? 'wire' }));
+    return msgReply(await client.next());
+  };
+  const txn = (lsid: Document, txnNumber: number, extra: Document = {}): Document => ({
+    lsid,
+    txnNumber: Long.fromNumber(txnNumber),
+    autocommit: false,
+    ...extra,
+  });
+
+  before(async () => {
+    client = await RawClient.open(server.port);
+  });
+  after(() => client.destroy());
+
+  test('a retried write (same lsid and txnNumber) gets the first reply and is not applied twice', async () => {
+    const lsid = { id: new UUID() };
+    await run({ insert: 'retry', documents: [{ _id: 'counter', n: 0 }] });
+    const inc = { update: 'retry', updates: [{ q: { _id: 'counter' }, u: { $inc: { n: 1 } } }], lsid, txnNumber: Long.fromNumber(1) };
+    const first = await run(inc);
+    const second = await run(inc);
+    assert.deepEqual(second, first);
+    assert.deepEqual((await run({ find: 'retry', filter: {} })).cursor.firstBatch, [{ _id: 'counter', n: 1 }]);
+    await run({ ...inc, txnNumber: Long.fromNumber(2) });
+    assert.deepEqual((await run({ find: 'retry', filter: {} })).cursor.firstBatch, [{ _id: 'counter', n: 2 }]);
+    const old = await run(inc);
+    assert.equal(old.code, 225, 'TransactionTooOld');
+  });
+
+  test('a new txnNumber aborts the session’s open transaction; its later statements get NoSuchTransaction', async () => {
+    const lsid = { id: new UUID() };
+    assert.equal((await run({ insert: 'implicit', documents: [{ _id: 1 }], ...txn(lsid, 1, { startTransaction: true }) })).ok, 1);
+    assert.equal((await run({ insert: 'implicit', documents: [{ _id: 2 }], ...txn(lsid, 2, { startTransaction: true }) })).ok, 1);
+    const stale = await run({ commitTransaction: 1, $db: 'admin', ...txn(lsid, 1) });
+    assert.equal(stale.code, 225, JSON.stringify(stale));
+    assert.equal((await run({ commitTransaction: 1, $db: 'admin', ...txn(lsid, 2) })).ok, 1);
+    // Committing again answers ok: drivers retry a commit whose reply was lost.
+    assert.equal((await run({ commitTransaction: 1, $db: 'admin', ...txn(lsid, 2) })).ok, 1);
+    assert.deepEqual((await run({ find: 'implicit', filter: {} })).cursor.firstBatch, [{ _id: 2 }]);
+    const afterCommit = await run({ find: 'implicit', filter: {}, ...txn(lsid, 2) });
+    assert.equal(afterCommit.code, 256, 'TransactionCommitted');
+    const unknown = await run({ find: 'implicit', filter: {}, ...txn(lsid, 7) });
+    assert.equal(unknown.code, 251);
+    assert.deepEqual(unknown.errorLabels, ['TransientTransactionError']);
+  });
+
+  test('endSessions aborts the session’s transaction', async () => {
+    const lsid = { id: new UUID() };
+    await run({ insert: 'ended', documents: [{ _id: 1 }], ...txn(lsid, 1, { startTransaction: true }) });
+    assert.equal((await run({ endSessions: [lsid], $db: 'admin' })).ok, 1);
+    const commit = await run({ commitTransaction: 1, $db: 'admin', ...txn(lsid, 1) });
+    assert.equal(commit.code, 251, JSON.stringify(commit));
+    assert.deepEqual((await run({ find: 'ended', filter: {} })).cursor.firstBatch, []);
+  });
+
+  test('a transaction older than transactionLifetimeLimitSeconds is aborted', async () => {
+    const was = await run({ setParameter: 1, transactionLifetimeLimitSeconds: 1, $db: 'admin' });
+    assert.equal(was.was, 60);
+    try {
+      const lsid = { id: new UUID() };
+      await run({ insert: 'expiring', documents: [{ _id: 1 }], ...txn(lsid, 1, { startTransaction: true }) });
+      await new Promise((resolve) => setTimeout(resolve, 1200));
+      const late = await run({ find: 'expiring', filter: {}, ...txn(lsid, 1) });
+      assert.equal(late.code, 251);
+      assert.match(late.errmsg, /transactionLifetimeLimitSeconds/);
+      assert.deepEqual(late.errorLabels, ['TransientTransactionError']);
+      assert.deepEqual((await run({ find: 'expiring', filter: {} })).cursor.firstBatch, []);
+    } finally {
+      await run({ setParameter: 1, transactionLifetimeLimitSeconds: 60, $db: 'admin' });
+    }
+  });
+
+  test('commands MongoDB refuses in a transaction abort it with OperationNotSupportedInTransaction', async () => {
+    const lsid = { id: new UUID() };
+    await run({ insert: 'refused', documents: [{ _id: 1 }], ...txn(lsid, 1, { startTransaction: true }) });
+    const count = await run({ count: 'refused', ...txn(lsid, 1) });
+    assert.equal(count.code, 263);
+    assert.equal((await run({ commitTransaction: 1, $db: 'admin', ...txn(lsid, 1) })).code, 251);
+  });
+});
+
+describe('transactions: stand-in specifics', () => {
+  test('a write outside any transaction to a document a transaction wrote makes that transaction fail at commit', async () => {
+    // mongod makes the outside write wait for the transaction instead; the stand-in cannot
+    // block a command, so the transaction loses and withTransaction runs it again.
+    const coll = db().collection('outside_writer');
+    await coll.insertOne({ _id: 'x', n: 0 } as Document);
+    const session = conn.getClient().startSession();
+    session.startTransaction();
+    await coll.updateOne({ _id: 'x' } as Document, { $inc: { n: 1 } }, { session });
+    await coll.updateOne({ _id: 'x' } as Document, { $inc: { n: 10 } });
+    await assert.rejects(session.commitTransaction(), (err: mongoose.mongo.MongoServerError) => {
+      assert.equal(err.code, 112);
+      assert.ok(err.hasErrorLabel('TransientTransactionError'));
+      return true;
+    });
+    await session.endSession();
+    assert.deepEqual(await coll.findOne({ _id: 'x' } as Document), { _id: 'x', n: 10 });
+  });
+
+  test('documents may trade unique values within a transaction; the commit checks the final state', async () => {
+    const coll = db().collection('swap');
+    await coll.createIndex({ email: 1 }, { unique: true });
+    await coll.insertMany([{ _id: 'a', email: 'a@x' }, { _id: 'b', email: 'b@x' }] as Document[]);
+    const session = conn.getClient().startSession();
+    await session.withTransaction(async () => {
+      await coll.updateOne({ _id: 'a' } as Document, { $set: { email: 'tmp@x' } }, { session });
+      await coll.updateOne({ _id: 'b' } as Document, { $set: { email: 'a@x' } }, { session });
+      await coll.updateOne({ _id: 'a' } as Document, { $set: { email: 'b@x' } }, { session });
+    });
+    await session.endSession();
+    assert.deepEqual(await coll.find().sort({ _id: 1 }).toArray(), [{ _id: 'a', email: 'b@x' }, { _id: 'b', email: 'a@x' }]);
+    await assert.rejects(coll.insertOne({ email: 'a@x' }), { code: 11000 });
+  });
+
+  test('a unique key only a later commit holds is a write conflict, not a duplicate', async () => {
+    const coll = db().collection('late_key');
+    await coll.createIndex({ code: 1 }, { unique: true });
+    const session = conn.getClient().startSession();
+    session.startTransaction();
+    await coll.findOne({}, { session });
+    await coll.insertOne({ _id: 'outside', code: 'K' } as Document);
+    await assert.rejects(coll.insertOne({ _id: 'inside', code: 'K' } as Document, { session }), { code: 112 });
+    await session.abortTransaction();
+    await session.endSession();
+    assert.deepEqual(await coll.find().toArray(), [{ _id: 'outside', code: 'K' }]);
+  });
+
+  test('a transaction keeps reading documents the TTL sweep or a drop removed after its snapshot', async () => {
+    const coll = db().collection('vanishing');
+    await coll.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 1 });
+    await coll.insertMany([{ _id: 'old', expiresAt: new Date(Date.now() - 5000) }, { _id: 'other' }] as Document[]);
+    const session = conn.getClient().startSession();
+    session.startTransaction();
+    assert.equal(await coll.countDocuments({}, { session }), 2);
+    assert.equal(server.sweep(), 1);
+    assert.equal(await coll.countDocuments({}), 1);
+    assert.equal(await coll.countDocuments({}, { session }), 2);
+    await coll.drop();
+    assert.deepEqual((await coll.find({}, { session }).sort({ _id: 1 }).toArray()).map((d) => d._id), ['old', 'other']);
+    await session.abortTransaction();
+    await session.endSession();
+  });
+});
+
+describe('failCommand fail point', () => {
+  const admin = () => db().admin();
+
+  test('errorCode fails the next matching commands, then lets them through', async () => {
+    const coll = db().collection('fail_times');
+    await admin().command({ configureFailPoint: 'failCommand', mode: { times: 2 }, data: { failCommands: ['insert'], errorCode: 121 } });
+    await assert.rejects(coll.insertOne({ _id: 1 } as Document), { code: 121, codeName: 'DocumentValidationFailure' });
+    await assert.rejects(coll.insertOne({ _id: 1 } as Document), { code: 121 });
+    await coll.insertOne({ _id: 1 } as Document);
+    assert.equal(await coll.countDocuments({}), 1);
+    const before = (await admin().command({ configureFailPoint: 'failCommand', mode: 'off' })).count;
+    await admin().command({ configureFailPoint: 'failCommand', mode: 'alwaysOn', data: { failCommands: ['ping'], errorCode: 2 } });
+    await assert.rejects(admin().ping(), { code: 2 });
+    // count: how often the fail point has caught a command so far.
+    assert.deepEqual(await admin().command({ configureFailPoint: 'failCommand', mode: 'off' }), { count: before + 1, ok: 1 });
+    assert.equal((await admin().ping()).ok, 1);
+  });
+
+  test('a retryable error is labelled RetryableWriteError and the driver retries the write once', async () => {
+    const coll = db().collection('fail_retry');
+    await admin().command({ configureFailPoint: 'failCommand', mode: { times: 1 }, data: { failCommands: ['insert'], errorCode: 91 } });
+    await coll.insertOne({ _id: 'once' } as Document);
+    assert.deepEqual(await coll.find().toArray(), [{ _id: 'once' }]);
+  });
+
+  test('closeConnection drops the connection; a read is retried on a new one', async () => {
+    const coll = db().collection('fail_close');
+    await coll.insertOne({ _id: 'here' } as Document);
+    await admin().command({ configureFailPoint: 'failCommand', mode: { times: 1 }, data: { failCommands: ['find'], closeConnection: true } });
+    assert.deepEqual(await coll.findOne({ _id: 'here' } as Document), { _id: 'here' });
+  });
+
+  test('inside a transaction a failed statement aborts it; the fail point must be set on admin', async () => {
+    const coll = db().collection('fail_txn');
+    await admin().command({ configureFailPoint: 'failCommand', mode: { skip: 1 }, data: { failCommands: ['insert'], errorCode: 2 } });
+    const session = conn.getClient().startSession();
+    await assert.rejects(
+      session.withTransaction(async () => {
+        await coll.insertOne({ _id: 1 } as Document, { session });
+        await coll.insertOne({ _id: 2 } as Document, { session });
+      }),
+      { code: 2 },
+    );
+    await session.endSession();
+    assert.equal(await coll.countDocuments({}), 0);
+    await assert.rejects(db().command({ configureFailPoint: 'failCommand', mode: 'off' }), { code: 13 });
+    await admin().command({ configureFailPoint: 'failCommand', mode: 'off' });
   });
 });

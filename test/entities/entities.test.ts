@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { dataOf, firstError, startTestServer, type TestServer } from '../support/server';
 import { fixture, manyOffers } from '../support/fixtures';
 import { OFFER_FIELDS } from '../support/queries';
+import { supportsTransactions } from '../../src/db/transactions';
 
 
 const IMPORT = `mutation Import($entity: EntityKind!, $documents: [JSONObject!]!) {
@@ -193,6 +194,44 @@ describe('invalid documents are refused whole', () => {
     assert.equal(result.status, 413);
     assert.equal(firstError(result).extensions.code, 'PAYLOAD_TOO_LARGE');
     assert.equal((await offerIdsInDb()).some((id) => id.startsWith('big')), false);
+  });
+});
+
+describe('a document the database refuses mid-way', () => {
+  // Valid for the importer, refused by MongoDB: a unique index planted on a key the
+  // import format does not know makes the third document collide with a stored one.
+  const PLANTED_INDEX = 'planted_unique_vendor_ref';
+  const offer = (id: string, extra: Record<string, unknown> = {}) => ({ ...structuredClone(fixture('offers')[1]), id, ...extra });
+  const offers = () => server.app.services.entities.models.offer.collection;
+
+  before(async () => {
+    dataOf(await importDocs('OFFER', [offer('ref-holder', { vendor_ref: 'R-1' }), offer('ref-kept', { name: 'Kept as it was' })]));
+    await offers().createIndex({ vendor_ref: 1 }, { name: PLANTED_INDEX, unique: true, sparse: true });
+  });
+  after(async () => {
+    await offers().dropIndex(PLANTED_INDEX);
+  });
+
+  test('stores none of the call: no document before it is created or replaced', async (t) => {
+    if (!supportsTransactions(await server.app.connection.db!.admin().command({ hello: 1 }))) {
+      t.skip('the server has no transactions: the documents before the refused one stay stored');
+      return;
+    }
+    const before = await offers().find({}).sort({ _id: 1 }).toArray();
+    const result = await importDocs('OFFER', [
+      offer('refused-call-new'),
+      offer('ref-kept', { name: 'Replaced by a call that fails' }),
+      offer('refused-call-twin', { vendor_ref: 'R-1' }),
+      offer('refused-call-after'),
+    ]);
+    const error = firstError(result);
+    assert.equal(result.status, 500, result.text);
+    assert.equal(error.extensions.code, 'INTERNAL_SERVER_ERROR', result.text);
+    assert.equal(result.json.data?.importEntities ?? null, null);
+    assert.deepEqual(await offers().find({}).sort({ _id: 1 }).toArray(), before);
+    const kept = await server.as(server.client).get('/entities/offers/offer/ref-kept');
+    assert.equal(kept.json.data.name, 'Kept as it was');
+    assert.equal((await server.as(server.client).get('/entities/offers/offer/refused-call-new')).status, 404);
   });
 });
 

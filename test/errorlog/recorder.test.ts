@@ -82,6 +82,13 @@ test('while MongoDB is down the buffer is bounded: overflow is counted and logge
     assert.equal(recorder.pending, 100);
     const overflow = lines.find((l) => l.level === 50 && /buffer full/.test(l.msg));
     assert.ok(overflow, 'the overflow is logged as an error');
+    // The outage lasts until a write has failed: on a replica set the driver sends a write
+    // that met a closed connection once more, and right after a short outage that retry
+    // would succeed without the recorder ever seeing a failure.
+    const deadline = Date.now() + 20_000;
+    while (!lines.some((l) => l.level === 40 && /will retry/.test(l.msg)) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   } finally {
     await mongo.resume();
   }

@@ -1,16 +1,21 @@
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { MAX_MESSAGE_SIZE_BYTES } from './commands/admin';
-import type { CommandContext, ServerStats } from './commands/context';
+import type { CommandContext, ConnectionInfo, ServerStats } from './commands/context';
 import type { CursorManager } from './cursors';
 import { runCommand } from './dispatcher';
+import type { FailPoints } from './failpoints';
+import { liveCollections } from './store/documents';
 import type { Store } from './store/store';
+import type { SessionRegistry } from './transactions/sessions';
 import type { BsonDocument } from './values';
 import { HEADER_SIZE, WireProtocolError, decodeMessage, encodeMsgReply, encodeOpReply, type WireRequest } from './wire';
 
 export interface ConnectionDeps {
   store: Store;
   cursors: CursorManager;
+  sessions: SessionRegistry;
+  failPoints: FailPoints;
   server: ServerStats;
   logger?: Logger;
 }
@@ -25,6 +30,7 @@ export class WireConnection {
   private buffered = 0;
   private expected = -1;
   private readonly remote: string;
+  private readonly info: ConnectionInfo;
 
   constructor(
     private readonly socket: Socket,
@@ -32,6 +38,7 @@ export class WireConnection {
     private readonly deps: ConnectionDeps,
   ) {
     this.remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
+    this.info = { id, remote: this.remote };
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     // Resets from clients going away are routine; without a listener they would crash the process.
@@ -78,19 +85,22 @@ export class WireConnection {
     }
     try {
       const reply = this.execute(request);
-      if (reply) this.socket.write(reply);
+      if (reply === 'close') this.socket.destroy();
+      else if (reply) this.socket.write(reply);
     } catch (err) {
       // Only reply encoding can get here (e.g. a result over the BSON size limit).
       this.replyWithError(request, err);
     }
   }
 
-  private execute(request: WireRequest): Buffer | null {
+  /** The encoded reply, null when none is due (moreToCome), 'close' when a fail point drops the connection. */
+  private execute(request: WireRequest): Buffer | null | 'close' {
     if (request.kind === 'msg') {
       const dbName = request.body.$db;
       const reply = typeof dbName === 'string'
         ? runCommand(request.body, this.context(dbName))
         : { ok: 0, errmsg: 'OP_MSG requests require a $db argument', code: 40571, codeName: 'Location40571' };
+      if (reply === null) return 'close';
       return request.moreToCome ? null : encodeMsgReply(request.requestId, reply);
     }
     const { fullCollectionName } = request;
@@ -106,17 +116,13 @@ export class WireConnection {
     const query = request.query;
     const cmd = typeof query.$query === 'object' && query.$query !== null ? (query.$query as BsonDocument) : query;
     const dbName = fullCollectionName.slice(0, -'.$cmd'.length);
-    return encodeOpReply(request.requestId, runCommand(cmd, this.context(dbName)));
+    const reply = runCommand(cmd, this.context(dbName));
+    return reply === null ? 'close' : encodeOpReply(request.requestId, reply);
   }
 
   private context(dbName: string): CommandContext {
-    return {
-      store: this.deps.store,
-      cursors: this.deps.cursors,
-      dbName,
-      connection: { id: this.id, remote: this.remote },
-      server: this.deps.server,
-    };
+    const { store, cursors, sessions, failPoints, server } = this.deps;
+    return { store, collections: liveCollections(store, dbName), cursors, sessions, failPoints, dbName, connection: this.info, server };
   }
 
   private replyWithError(request: WireRequest, err: unknown): void {

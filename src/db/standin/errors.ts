@@ -30,6 +30,7 @@ export class CommandError extends Error {
 // that checks `err.code` behaves the same against the stand-in and a real server.
 export const badValue = (msg: string): CommandError => new CommandError(2, 'BadValue', msg);
 export const failedToParse = (msg: string): CommandError => new CommandError(9, 'FailedToParse', msg);
+export const unauthorized = (msg: string): CommandError => new CommandError(13, 'Unauthorized', msg);
 export const typeMismatch = (msg: string): CommandError => new CommandError(14, 'TypeMismatch', msg);
 export const illegalOperation = (msg: string): CommandError => new CommandError(20, 'IllegalOperation', msg);
 export const namespaceNotFound = (msg: string): CommandError => new CommandError(26, 'NamespaceNotFound', msg);
@@ -51,6 +52,21 @@ export const notImplemented = (msg: string): CommandError => new CommandError(23
 export const unrecognizedStage = (name: string): CommandError =>
   new CommandError(40324, 'Location40324', `Unrecognized pipeline stage name: '${name}'`);
 export const internalError = (msg: string): CommandError => new CommandError(1, 'InternalError', msg);
+
+// Transactions and sessions.
+export const writeConflict = (): CommandError =>
+  new CommandError(
+    112,
+    'WriteConflict',
+    'Write conflict during plan execution and yielding is disabled. :: Please retry your operation or multi-document transaction.',
+  );
+export const conflictingOperationInProgress = (msg: string): CommandError =>
+  new CommandError(117, 'ConflictingOperationInProgress', msg);
+export const transactionTooOld = (msg: string): CommandError => new CommandError(225, 'TransactionTooOld', msg);
+export const noSuchTransaction = (msg: string): CommandError => new CommandError(251, 'NoSuchTransaction', msg);
+export const transactionCommitted = (msg: string): CommandError => new CommandError(256, 'TransactionCommitted', msg);
+export const operationNotSupportedInTransaction = (msg: string): CommandError =>
+  new CommandError(263, 'OperationNotSupportedInTransaction', msg);
 
 /**
  * Wraps a failure raised while mingo evaluated user-supplied queries, expressions,

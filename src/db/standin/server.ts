@@ -3,7 +3,9 @@ import type { Logger } from 'pino';
 import type { ServerStats } from './commands/context';
 import { WireConnection } from './connection';
 import { CursorManager } from './cursors';
+import { FailPoints } from './failpoints';
 import { Store } from './store/store';
+import { SessionRegistry } from './transactions/sessions';
 
 export interface StandInOptions {
   /** Interface to bind; loopback by default so the stand-in is never reachable from outside. */
@@ -11,17 +13,26 @@ export interface StandInOptions {
   logger?: Logger;
   /** How often expired TTL documents and idle cursors are removed. mongod's TTL monitor runs every 60 s. */
   ttlMonitorIntervalMs?: number;
+  /**
+   * False makes the stand-in answer as a standalone mongod, which has no transactions or
+   * retryable writes, to test how clients behave there. Default: a single-node replica set.
+   */
+  replicaSet?: boolean;
 }
 
 /**
  * An in-process server speaking the MongoDB wire protocol, for development and tests on
- * machines without mongod. Data lives in memory only; the project README lists what it
- * does not do (replication, transactions, durability, auth).
+ * machines without mongod. It presents itself as the primary of a single-node replica set
+ * with sessions, transactions and retryable writes. Data lives in memory only; the project
+ * README lists what it does not do (durability, replication to other nodes, auth).
  */
 export class StandInServer implements ServerStats {
   readonly store = new Store();
   readonly cursors = new CursorManager();
+  readonly sessions = new SessionRegistry(this.store);
+  readonly failPoints = new FailPoints();
   readonly host: string;
+  readonly replicaSet: boolean;
   readonly startedAt = Date.now();
   private readonly logger: Logger | undefined;
   private readonly ttlIntervalMs: number;
@@ -35,6 +46,7 @@ export class StandInServer implements ServerStats {
     this.host = options.host ?? '127.0.0.1';
     this.logger = options.logger;
     this.ttlIntervalMs = options.ttlMonitorIntervalMs ?? 60_000;
+    this.replicaSet = options.replicaSet ?? true;
   }
 
   /** Starts listening; port 0 (the default) picks a free port. */
@@ -94,6 +106,7 @@ export class StandInServer implements ServerStats {
     try {
       for (const db of this.store.list()) for (const collection of db.list()) removed += collection.expire(now);
       this.cursors.sweep(now);
+      this.sessions.sweep(now);
     } catch (err) {
       this.logger?.error({ err }, 'MongoDB stand-in: TTL sweep failed');
     }
@@ -127,6 +140,8 @@ export class StandInServer implements ServerStats {
     new WireConnection(socket, this.connectionCount, {
       store: this.store,
       cursors: this.cursors,
+      sessions: this.sessions,
+      failPoints: this.failPoints,
       server: this,
       logger: this.logger,
     });

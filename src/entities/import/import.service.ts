@@ -1,3 +1,4 @@
+import type { AtomicWrites } from '../../db/transactions';
 import { EntityKind } from '../entity-kind';
 import { rawCollection } from '../entity.model';
 import type { EntityStore } from '../store/entity-store';
@@ -22,10 +23,14 @@ export const MAX_DOCUMENTS_PER_CALL = 5000;
 /**
  * Shared by the `importEntities` mutation and the CLI: validate every document first, so a
  * call with any invalid document stores none of them, then upsert all by id in one bulk
- * write (replacement, so a re-import drops keys the new version no longer has).
+ * write (replacement, so a re-import drops keys the new version no longer has) inside one
+ * transaction, so a document the database refuses mid-way leaves none of the call stored.
  */
 export class ImportService {
-  constructor(private readonly store: EntityStore) {}
+  constructor(
+    private readonly store: EntityStore,
+    private readonly atomic: AtomicWrites,
+  ) {}
 
   private model(kind: EntityKind) {
     return rawCollection(kind === EntityKind.TIER ? this.store.models.tier : this.store.models.offer);
@@ -43,12 +48,10 @@ export class ImportService {
     if (problems.length > 0) throw new ImportValidationError(problems, describe(problems));
     if (documents.length === 0) return { received: 0, created: 0, updated: 0, ids: [] } satisfies ImportOutcome;
 
-    const result = await this.model(kind).bulkWrite(
-      documents.map((doc) => ({
-        replaceOne: { filter: { _id: doc.id as string }, replacement: { ...doc, _id: doc.id as string }, upsert: true },
-      })),
-      { ordered: true },
-    );
+    const upserts = documents.map((doc) => ({
+      replaceOne: { filter: { _id: doc.id as string }, replacement: { ...doc, _id: doc.id as string }, upsert: true },
+    }));
+    const result = await this.atomic.run((session) => this.model(kind).bulkWrite(upserts, { ordered: true, session }));
     await this.store.changed();
     return {
       received: documents.length,

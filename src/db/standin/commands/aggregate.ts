@@ -1,4 +1,11 @@
-import { CommandError, failedToParse, notImplemented, typeMismatch, unrecognizedStage } from '../errors';
+import {
+  CommandError,
+  failedToParse,
+  notImplemented,
+  operationNotSupportedInTransaction,
+  typeMismatch,
+  unrecognizedStage,
+} from '../errors';
 import { runPipeline } from '../query';
 import { Collection } from '../store/collection';
 import { isPlainObject, type BsonDocument } from '../values';
@@ -10,11 +17,9 @@ import { prepareForInsert } from './write';
 // cannot see subpath exports, hence the untyped require).
 const MINGO_STAGES = new Set(Object.keys(require('mingo/operators/pipeline') as Record<string, unknown>));
 
-/** Stages the stand-in cannot honour, with the error mongod would give a standalone server. */
+/** Stages the stand-in cannot honour. */
 function assertStageSupported(name: string): void {
-  if (name === '$changeStream') {
-    throw new CommandError(40573, 'Location40573', 'The $changeStream stage is only supported on replica sets');
-  }
+  if (name === '$changeStream') throw notImplemented('change streams are not supported by the MongoDB stand-in');
   if (name === '$merge') throw notImplemented('$merge is not supported by the MongoDB stand-in; use $out');
   if (!MINGO_STAGES.has(name)) throw unrecognizedStage(name);
 }
@@ -47,7 +52,7 @@ const aggregate: CommandHandler = (cmd, ctx) => {
 
   const out = pipeline.length > 0 && '$out' in pipeline[pipeline.length - 1] ? pipeline[pipeline.length - 1].$out : undefined;
   const stages = out === undefined ? pipeline : pipeline.slice(0, -1);
-  const collection = typeof target === 'string' ? ctx.store.database(ctx.dbName)?.get(target) : undefined;
+  const collection = typeof target === 'string' ? ctx.collections.get(target) : undefined;
   // A leading $match on _id narrows the input through the _id map; mingo still applies it.
   const first = stages[0];
   const source = collection ? Array.from(collection.candidates(first && isPlainObject(first.$match) ? first.$match : undefined)) : [];
@@ -55,6 +60,7 @@ const aggregate: CommandHandler = (cmd, ctx) => {
 
   const ns = `${ctx.dbName}.${typeof target === 'string' ? target : '$cmd.aggregate'}`;
   if (out !== undefined) {
+    if (ctx.transaction) throw operationNotSupportedInTransaction('$out cannot be used in a transaction');
     writeOut(ctx, out, results);
     return ctx.cursors.open(ns, [], batchSize, true);
   }

@@ -49,12 +49,11 @@ export function nonNegative(field: string, value: number | undefined): number | 
 
 /** Query settings of a command: collation, `let` variables and same-database lookups. */
 export function queryEnv(ctx: CommandContext, cmd: BsonDocument, collation?: unknown): QueryEnv {
-  const db = ctx.store.database(ctx.dbName);
   return {
     collation: isPlainObject(collation ?? cmd.collation) ? ((collation ?? cmd.collation) as BsonDocument) : undefined,
     variables: optionalDocument(cmd, 'let'),
     // Clones, because mingo's $lookup embeds foreign documents into its output.
-    resolveCollection: (name) => (db?.get(name)?.all() ?? []).map((d) => cloneValue(d)),
+    resolveCollection: (name) => (ctx.collections.get(name)?.all() ?? []).map((d) => cloneValue(d)),
   };
 }
 

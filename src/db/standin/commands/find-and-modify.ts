@@ -27,7 +27,7 @@ const findAndModify: CommandHandler = (cmd, ctx) => {
   const env = queryEnv(ctx, cmd);
   const project = (doc: BsonDocument | null): BsonDocument | null =>
     doc === null ? null : projectDocuments([doc], fields, query, env)[0];
-  const collection = ctx.store.database(ctx.dbName)?.get(name);
+  const collection = ctx.collections.get(name);
   const hasSort = sort !== undefined && Object.keys(sort).length > 0;
   const matches = collection ? collection.find(query, env, hasSort ? undefined : 1) : [];
   const target = sortDocuments(matches, sort)[0];
@@ -48,7 +48,7 @@ const findAndModify: CommandHandler = (cmd, ctx) => {
   }
   if (!upsert) return { lastErrorObject: { n: 0, updatedExisting: false }, value: null };
   const doc = buildUpsertDocument(query, parsed, applyCtx);
-  ctx.store.ensureDatabase(ctx.dbName).ensure(name).collection.insert(doc);
+  ctx.collections.ensure(name).insert(doc);
   return {
     lastErrorObject: { n: 1, updatedExisting: false, upserted: doc._id },
     value: returnNew ? project(doc) : null,

@@ -33,7 +33,7 @@ const find: CommandHandler = (cmd, ctx) => {
   const batchSize = nonNegative('batchSize', optionalCount(cmd, 'batchSize'));
   const env = queryEnv(ctx, cmd);
 
-  const collection = ctx.store.database(ctx.dbName)?.get(name);
+  const collection = ctx.collections.get(name);
   if (!collection) return ctx.cursors.open(ns, [], batchSize, true);
   const hasSort = sort !== undefined && Object.keys(sort).length > 0;
   // Without a sort the scan can stop as soon as skip + limit documents have matched.
@@ -67,7 +67,7 @@ const count: CommandHandler = (cmd, ctx) => {
   const query = optionalDocument(cmd, 'query') ?? {};
   const skip = nonNegative('skip', optionalCount(cmd, 'skip')) ?? 0;
   const limit = Math.abs(optionalCount(cmd, 'limit') ?? 0);
-  const collection = ctx.store.database(ctx.dbName)?.get(name);
+  const collection = ctx.collections.get(name);
   if (!collection) return { n: 0 };
   const total = Object.keys(query).length === 0
     ? collection.size
@@ -81,7 +81,7 @@ const distinct: CommandHandler = (cmd, ctx) => {
   const key = cmd.key;
   if (typeof key !== 'string') throw failedToParse("BSON field 'distinct.key' is missing but a required field");
   const query = optionalDocument(cmd, 'query') ?? {};
-  const collection = ctx.store.database(ctx.dbName)?.get(name);
+  const collection = ctx.collections.get(name);
   const values: unknown[] = [];
   const seen = new Set<string>();
   for (const doc of collection?.find(query, queryEnv(ctx, cmd)) ?? []) {

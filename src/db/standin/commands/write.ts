@@ -1,12 +1,13 @@
 import { ObjectId } from 'bson';
 import { badValue, CommandError, failedToParse, toCommandError } from '../errors';
-import type { Collection } from '../store/collection';
+import type { Documents } from '../store/documents';
 import { applyUpdate, buildUpsertDocument, parseUpdate } from '../update';
 import { cloneValue, isPlainObject, valuesEqual, type BsonDocument } from '../values';
 import { collectionName, optionalArray, queryEnv, requiredArray } from './args';
 import type { CommandHandler } from './context';
 
 const MAX_WRITE_BATCH = 100_000;
+const WRITE_CONFLICT = 112;
 
 /**
  * Runs each statement of a write batch, collecting per-statement errors into
@@ -22,7 +23,10 @@ function runBatch(statements: unknown[], ordered: boolean, run: (stmt: unknown, 
     try {
       run(statements[index], index);
     } catch (err) {
-      writeErrors.push(toCommandError(err).toWriteError(index));
+      const error = toCommandError(err);
+      // A write conflict fails the whole command (and its transaction), as in mongod.
+      if (error.code === WRITE_CONFLICT) throw error;
+      writeErrors.push(error.toWriteError(index));
       if (ordered) break;
     }
   }
@@ -47,7 +51,7 @@ export function prepareForInsert(raw: unknown): BsonDocument {
 const insert: CommandHandler = (cmd, ctx) => {
   const name = collectionName(cmd, 'insert');
   const documents = requiredArray(cmd, 'documents');
-  const { collection } = ctx.store.ensureDatabase(ctx.dbName).ensure(name);
+  const collection = ctx.collections.ensure(name);
   let n = 0;
   const writeErrors = runBatch(documents, cmd.ordered !== false, (raw) => {
     collection.insert(prepareForInsert(raw));
@@ -96,12 +100,12 @@ const update: CommandHandler = (cmd, ctx) => {
     }
     const env = queryEnv(ctx, cmd, stmt.collation);
     const applyCtx = { filter: stmt.q, arrayFilters: stmt.arrayFilters, env };
-    const collection = ctx.store.database(ctx.dbName)?.get(name);
+    const collection = ctx.collections.get(name);
     const matches = collection?.find(stmt.q, env, stmt.multi ? undefined : 1) ?? [];
     if (matches.length === 0) {
       if (!stmt.upsert) return;
       const doc = buildUpsertDocument(stmt.q, parsed, applyCtx);
-      ctx.store.ensureDatabase(ctx.dbName).ensure(name).collection.insert(doc);
+      ctx.collections.ensure(name).insert(doc);
       n++;
       upserted.push({ index, _id: doc._id });
       return;
@@ -110,7 +114,7 @@ const update: CommandHandler = (cmd, ctx) => {
       const next = applyUpdate(current, parsed, applyCtx);
       n++;
       if (!valuesEqual(current, next)) {
-        (collection as Collection).replace(current, next);
+        (collection as Documents).replace(current, next);
         nModified++;
       }
     }
@@ -130,7 +134,7 @@ const remove: CommandHandler = (cmd, ctx) => {
     if (!isPlainObject(q)) throw failedToParse("BSON field 'delete.deletes.q' is the wrong type, expected type 'object'");
     const limit = raw.limit;
     if (limit !== 0 && limit !== 1) throw failedToParse(`The limit field in delete objects must be 0 or 1. Got ${String(limit)}`);
-    const collection = ctx.store.database(ctx.dbName)?.get(name);
+    const collection = ctx.collections.get(name);
     if (!collection) return;
     for (const doc of collection.find(q, queryEnv(ctx, cmd, raw.collation), limit === 1 ? 1 : undefined)) {
       collection.remove(doc);

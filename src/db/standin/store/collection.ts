@@ -13,8 +13,16 @@ import {
   sameOptions,
   type IndexSpec,
 } from './indexes';
+import type { ChangeJournal } from './journal';
 
 export type CreateIndexOutcome = 'created' | 'exists';
+
+/** One document's change in an all-or-nothing batch: null stands for "absent". */
+export interface DocumentChange {
+  id: string;
+  before: BsonDocument | null;
+  after: BsonDocument | null;
+}
 
 /**
  * Documents of one collection, keyed by the canonical form of `_id` so `_id` lookups are
@@ -24,6 +32,8 @@ export type CreateIndexOutcome = 'created' | 'exists';
  */
 export class Collection {
   readonly uuid = new UUID();
+  /** Set while the collection is part of the store, so open snapshots hear of every change. */
+  journal: ChangeJournal | undefined;
   private readonly docs = new Map<string, BsonDocument>();
   private readonly indexes = new Map<string, Index>();
 
@@ -46,6 +56,24 @@ export class Collection {
     return Array.from(this.docs.values());
   }
 
+  /** The stored document with this canonical `_id`. */
+  byId(id: string): BsonDocument | undefined {
+    return this.docs.get(id);
+  }
+
+  has(id: string): boolean {
+    return this.docs.has(id);
+  }
+
+  /** Canonical `_id` and document pairs in natural order. */
+  entries(): IterableIterator<[string, BsonDocument]> {
+    return this.docs.entries();
+  }
+
+  uniqueIndexes(): Index[] {
+    return Array.from(this.indexes.values()).filter((i) => i.unique);
+  }
+
   /** Documents that could match `filter`, narrowed through the `_id` map when the filter allows. */
   candidates(filter: unknown): Iterable<BsonDocument> {
     const ids = idLookupKeys(filter);
@@ -60,13 +88,7 @@ export class Collection {
 
   /** Stored documents matching `filter`, in natural order; stops early once `limit` are found. */
   find(filter: unknown, env?: QueryEnv, limit = Number.POSITIVE_INFINITY): BsonDocument[] {
-    const matches = compileFilter(filter, env);
-    const found: BsonDocument[] = [];
-    for (const doc of this.candidates(filter)) {
-      if (found.length >= limit) break;
-      if (matches(doc)) found.push(doc);
-    }
-    return found;
+    return findIn(this.candidates(filter), filter, env, limit);
   }
 
   /** Inserts a document that already has an `_id`; throws DuplicateKeyError without side effects. */
@@ -76,6 +98,7 @@ export class Collection {
       throw new DuplicateKeyError(this.ns, ID_INDEX_NAME, { _id: 1 }, { _id: doc._id });
     }
     this.assertUnique(doc, id);
+    this.journal?.beforeChange(this.ns, id, null);
     for (const index of this.indexes.values()) index.add(doc, id);
     this.docs.set(id, doc);
   }
@@ -84,6 +107,7 @@ export class Collection {
   replace(current: BsonDocument, next: BsonDocument): void {
     const id = canonicalKey(current._id);
     this.assertUnique(next, id);
+    this.journal?.beforeChange(this.ns, id, current);
     for (const index of this.indexes.values()) {
       index.remove(current, id);
       index.add(next, id);
@@ -94,8 +118,40 @@ export class Collection {
   remove(doc: BsonDocument): void {
     const id = canonicalKey(doc._id);
     if (!this.docs.has(id)) return;
+    this.journal?.beforeChange(this.ns, id, doc);
     for (const index of this.indexes.values()) index.remove(doc, id);
     this.docs.delete(id);
+  }
+
+  /**
+   * Applies several changes as one, as a transaction commits: unique indexes are checked
+   * against the final state (so documents may trade unique values), and when any change
+   * breaks one, nothing at all has changed and the DuplicateKeyError is thrown. Each
+   * `before` must be the stored document (or null when there is none).
+   */
+  applyChanges(changes: DocumentChange[]): void {
+    const indexes = Array.from(this.indexes.values());
+    for (const { id, before } of changes) if (before) for (const index of indexes) index.remove(before, id);
+    try {
+      for (const { id, after } of changes) {
+        if (!after) continue;
+        for (const index of indexes) {
+          const conflict = index.findConflict(this.ns, after, id);
+          if (conflict) throw conflict;
+          index.add(after, id);
+        }
+      }
+    } catch (err) {
+      // Removing keys a document does not own is a no-op, so every change can be undone alike.
+      for (const { id, after } of changes) if (after) for (const index of indexes) index.remove(after, id);
+      for (const { id, before } of changes) if (before) for (const index of indexes) index.add(before, id);
+      throw err;
+    }
+    for (const { id, before, after } of changes) {
+      this.journal?.beforeChange(this.ns, id, before);
+      if (after) this.docs.set(id, after);
+      else this.docs.delete(id);
+    }
   }
 
   private assertUnique(doc: BsonDocument, ownerId: string): void {
@@ -203,11 +259,22 @@ export class Collection {
   }
 }
 
+/** The documents among `candidates` matching `filter`, stopping once `limit` are found. */
+export function findIn(candidates: Iterable<BsonDocument>, filter: unknown, env?: QueryEnv, limit = Number.POSITIVE_INFINITY): BsonDocument[] {
+  const matches = compileFilter(filter, env);
+  const found: BsonDocument[] = [];
+  for (const doc of candidates) {
+    if (found.length >= limit) break;
+    if (matches(doc)) found.push(doc);
+  }
+  return found;
+}
+
 /**
  * `_id` values the filter pins down by equality or `$in`, as canonical keys; undefined when
  * the filter needs a scan. Regular expressions and other operators fall back to the scan.
  */
-function idLookupKeys(filter: unknown): string[] | undefined {
+export function idLookupKeys(filter: unknown): string[] | undefined {
   if (!isPlainObject(filter) || !('_id' in filter)) return undefined;
   const cond = filter._id;
   if (cond instanceof RegExp) return undefined;

@@ -97,25 +97,37 @@ export class Index {
   /** The first key of `doc` already owned by another document, reported as MongoDB does. */
   findConflict(ns: string, doc: BsonDocument, ownerId: string): DuplicateKeyError | undefined {
     if (!this.entries) return undefined;
-    for (const { key, values } of this.keysOf(doc)) {
+    for (const { key, values } of this.keys(doc)) {
       const owner = this.entries.get(key);
-      if (owner !== undefined && owner !== ownerId) {
-        const keyValue: BsonDocument = {};
-        this.fields.forEach((f, i) => setField(keyValue, f, values[i] ?? null));
-        return new DuplicateKeyError(ns, this.name, this.spec.key, keyValue);
-      }
+      if (owner !== undefined && owner !== ownerId) return this.duplicate(ns, values);
     }
     return undefined;
   }
 
+  /** The error for a second document with the given key values. */
+  duplicate(ns: string, values: unknown[]): DuplicateKeyError {
+    const keyValue: BsonDocument = {};
+    this.fields.forEach((f, i) => setField(keyValue, f, values[i] ?? null));
+    return new DuplicateKeyError(ns, this.name, this.spec.key, keyValue);
+  }
+
+  /** The canonical `_id` of the stored document holding `key`, for unique indexes. */
+  ownerOf(key: string): string | undefined {
+    return this.entries?.get(key);
+  }
+
+  hasKey(doc: BsonDocument, key: string): boolean {
+    return this.keys(doc).some((k) => k.key === key);
+  }
+
   add(doc: BsonDocument, ownerId: string): void {
     if (!this.entries) return;
-    for (const { key } of this.keysOf(doc)) this.entries.set(key, ownerId);
+    for (const { key } of this.keys(doc)) this.entries.set(key, ownerId);
   }
 
   remove(doc: BsonDocument, ownerId: string): void {
     if (!this.entries) return;
-    for (const { key } of this.keysOf(doc)) if (this.entries.get(key) === ownerId) this.entries.delete(key);
+    for (const { key } of this.keys(doc)) if (this.entries.get(key) === ownerId) this.entries.delete(key);
   }
 
   /**
@@ -123,7 +135,7 @@ export class Index {
    * index as null, sparse indexes skip documents missing every indexed field, and partial
    * indexes skip documents outside their filter.
    */
-  private keysOf(doc: BsonDocument): Array<{ key: string; values: unknown[] }> {
+  keys(doc: BsonDocument): Array<{ key: string; values: unknown[] }> {
     if (this.partial && !this.partial(doc)) return [];
     const perField = this.fields.map((f) => collectPathValues(doc, f));
     if (this.spec.sparse === true && perField.every((vals) => vals.length === 0)) return [];
