@@ -57,6 +57,11 @@ export function buildRecord(
   knownKeys?: KnownKeys,
 ): ErrorLogDoc {
   const params = paramsOf(call.raw);
+  // The stored query is cut to a share of the cap anyway. Redacting a 1 MB alias bomb in
+  // full held the event loop for 20–170 ms per refusal (every client waits meanwhile), so an
+  // oversized query is cut *before* redaction, at a point that leaves no partial key or word.
+  const precut = params.query !== null && params.query.length > maxBytes;
+  if (precut) params.query = cutBeforeRedaction(params.query!, maxBytes);
   const redacted = redactRequest(
     { query: params.query, variables: params.variables, headers: call.raw.headers, url: call.raw.url },
     knownKeys,
@@ -94,7 +99,21 @@ export function buildRecord(
   let headerBytes = 0;
   for (const [name, value] of Object.entries(call.raw.headers)) headerBytes += name.length + String(value ?? '').length + 8;
   const estimate = 2 * (call.raw.body.length + sent.body.length + call.raw.url.length + headerBytes) + 1024;
+  if (precut) record.truncated = true;
   return estimate <= maxBytes ? record : capSize(record, maxBytes);
+}
+
+const KEY_CHAR = /[A-Za-z0-9._~-]/;
+
+/**
+ * The first `max` characters, minus a trailing run of word or key characters: a key or a
+ * secret cut in half would no longer be recognised as one. A value left unterminated by the
+ * cut is masked to its end by the text redactor, as for any query that does not parse.
+ */
+export function cutBeforeRedaction(query: string, max: number): string {
+  let end = max;
+  while (end > 0 && KEY_CHAR.test(query[end - 1]!)) end--;
+  return `${query.slice(0, end)}… [truncated]`;
 }
 
 /** The response body was done while it was redacted; the rest of the record is done here. */
