@@ -265,6 +265,17 @@ for (const signer of SIGNERS) {
       assertRefused(verifySignedRequest(toRequest(args, headers), options()), 'wrong_algorithm', signatureOf(headers));
     });
 
+    test('a valid signature relabelled with another prefix of the same length is refused', () => {
+      // The server signs with its own prefix whatever the header says, so only the label check stops this.
+      const args = baseArgs();
+      const headers = signer.sign(args);
+      const auth = authOf(headers);
+      assert.ok(auth.startsWith('ANTAVO-HMAC-SHA256 '), auth);
+      assert.deepEqual(verifySignedRequest(toRequest(args, headers), options()), { ok: true, apiKey: KEY });
+      const relabelled = { ...headers, authorization: auth.replace(/^ANTAVO-/, 'ANTAVX-') };
+      assertRefused(verifySignedRequest(toRequest(args, relabelled), options()), 'wrong_algorithm', signatureOf(headers));
+    });
+
     test('a signed header removed in transit is refused', () => {
       const args = baseArgs();
       const headers = signer.sign(args);

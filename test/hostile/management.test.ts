@@ -2,6 +2,7 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dataOf, firstError, startTestServer, type TestCredential, type TestServer } from '../support/server';
 import type { HttpResult } from '../support/http';
+import { fixture } from '../support/fixtures';
 
 /**
  * Issue 9, item 4 and the access half of item 7: management operations are on the
@@ -269,4 +270,87 @@ describe('every access rule on every endpoint family', () => {
       family.ok(await family.call(who, ELSEWHERE, true));
     });
   }
+});
+
+describe('the rules reach a root field however it is selected', () => {
+  afterEach(resetSecurity);
+  before(async () => {
+    // Real tiers, so an accepted query is told apart from one answering an empty list.
+    const tiers = fixture('tiers');
+    const imported = dataOf(await admin()('mutation($d: [JSONObject!]!) { importEntities(entity: TIER, documents: $d) { ids } }', { d: tiers }));
+    assert.equal(imported.importEntities.ids.length, tiers.length);
+  });
+
+  /** The same root field through a named fragment, nested fragments, inline fragments (typed and not) and a mix. */
+  const throughFragments = (field: string) => [
+    `query { ...F } fragment F on Query { ${field} }`,
+    `query { ...A } fragment A on Query { ...B } fragment B on Query { x: ${field} }`,
+    `query { ... on Query { ${field} } }`,
+    `query { ... { ${field} } }`,
+    `query { ... on Query { ...F } } fragment F on Query { ${field} }`,
+  ];
+  const ENTITIES_QUERIES = throughFragments('tiers { id }');
+  const MANAGEMENT_QUERIES = throughFragments('apiCredentials { key }');
+
+  function expectData(result: HttpResult, context: string) {
+    assert.equal(result.status, 200, `${context}: ${result.text}`);
+    assert.equal(result.json.errors, undefined, `${context}: ${result.text}`);
+    const [value] = Object.values(result.json.data) as unknown[];
+    assert.ok(Array.isArray(value) && value.length > 0, `${context}: ${result.text}`);
+  }
+
+  test('IP filter and signature enforcement through named, nested and inline fragments, queries and mutations', async () => {
+    const configure = admin(ADMIN_HOME, true);
+    const client = (ip: string, signed = false) => (query: string) => server.as(server.client).graphql(query, undefined, { headers: from(ip), signed });
+    dataOf(await configure(mutate.addIp('ENTITIES', `${ADMIN_HOME}/32`)));
+    dataOf(await configure(mutate.addIp('MANAGEMENT', `${ADMIN_HOME}/32`)));
+    dataOf(await configure(mutate.module('IP_FILTER', true)));
+
+    for (const query of ENTITIES_QUERIES) {
+      expectRefusal(await client(ELSEWHERE)(query), 403, 'FORBIDDEN', /not allowed on the ENTITIES endpoint/);
+      expectData(await client(ADMIN_HOME)(query), query);
+    }
+    for (const query of MANAGEMENT_QUERIES) {
+      expectRefusal(await admin(ELSEWHERE)(query), 403, 'FORBIDDEN', /not allowed on the MANAGEMENT endpoint/);
+      expectData(await admin(ADMIN_HOME)(query), query);
+    }
+
+    const credentials = server.app.connection.db!.collection('api_credentials');
+    const credentialsBefore = await credentials.countDocuments();
+    assert.ok(credentialsBefore >= 2, 'the admin and the client credential are counted');
+    for (const mutation of [
+      'mutation { ...M } fragment M on Mutation { createApiCredential(input: { name: "via-fragment", role: ADMIN }) { secret } }',
+      'mutation { ... on Mutation { createApiCredential(input: { name: "via-inline", role: ADMIN }) { secret } } }',
+    ]) {
+      expectRefusal(await admin(ELSEWHERE)(mutation), 403, 'FORBIDDEN', /not allowed on the MANAGEMENT endpoint/);
+    }
+    assert.equal(await credentials.countDocuments(), credentialsBefore, 'no credential was created');
+
+    dataOf(await configure(mutate.module('IP_FILTER', false)));
+    dataOf(await configure(mutate.enforce('ENTITIES', true)));
+    dataOf(await configure(mutate.module('SIGNATURE_CHECK', true)));
+    for (const query of ENTITIES_QUERIES) {
+      expectRefusal(await client(ELSEWHERE)(query), 401, 'UNAUTHENTICATED', /ENTITIES endpoint requires a signed request/);
+      expectData(await client(ELSEWHERE, true)(query), `${query} (signed)`);
+    }
+  });
+
+  test('the operation chosen by operationName meets its own rules, also after another operation of the same document ran', async () => {
+    dataOf(await admin()(mutate.addIp('MANAGEMENT', `${ADMIN_HOME}/32`)));
+    dataOf(await admin()(mutate.module('IP_FILTER', true)));
+    const credentials = server.app.connection.db!.collection('api_credentials');
+    const credentialsBefore = await credentials.countDocuments();
+    assert.ok(credentialsBefore >= 2, 'the admin and the client credential are counted');
+    const run = (query: string, operationName: string, ip: string) =>
+      server.as(server.admin).request('POST', '/graphql', JSON.stringify({ query, operationName }), { headers: from(ip) });
+
+    // The same document text twice: the server may reuse its parse, but not the first operation's rules.
+    const document = 'query Open { tiers { id } } query Restricted { apiCredentials { key } } mutation Grab { createApiCredential(input: { name: "grabbed", role: ADMIN }) { secret } }';
+    expectData(await run(document, 'Open', ELSEWHERE), 'Open from elsewhere (ENTITIES has no filter)');
+    expectRefusal(await run(document, 'Restricted', ELSEWHERE), 403, 'FORBIDDEN', /not allowed on the MANAGEMENT endpoint/);
+    expectRefusal(await run(document, 'Grab', ELSEWHERE), 403, 'FORBIDDEN', /not allowed on the MANAGEMENT endpoint/);
+    assert.equal(await credentials.countDocuments(), credentialsBefore, 'no credential was created');
+    expectData(await run(document, 'Restricted', ADMIN_HOME), 'Restricted from the allowed address');
+    expectData(await run(document, 'Open', ELSEWHERE), 'Open again from elsewhere');
+  });
 });
