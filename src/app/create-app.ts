@@ -147,7 +147,7 @@ export async function createApp({ config, logger, mongoUri }: AppOptions): Promi
     logger,
     bodyLimitBytes: config.bodyLimitBytes,
     isReady,
-    onCallDone: (call, sent, auth) => errorLog.callDone(call, sent, auth),
+    onCallDone: (call) => errorLog.callDone(call),
   });
   server.keepAliveTimeout = 5000;
   // A client that trickles its headers or body must not hold a socket (and shutdown) for

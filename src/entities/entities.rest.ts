@@ -1,42 +1,33 @@
-import type { ServerResponse } from 'node:http';
 import { EntityKind } from './entity-kind';
 import type { Services } from '../app/services';
-import type { RawRequest } from '../http/raw-request';
-import type { CallInfo } from '../graphql/context';
-import type { AuthState } from '../auth/auth-state';
+import type { Call, CallResponse } from '../call/call';
 import { authorize } from '../auth/authorize';
 import { ApiEndpoint } from '../security/api-endpoint';
-import { restErrorBody, sendJson, type SentResponse } from '../http/respond';
+import { jsonResponse, restErrorBody } from '../http/respond';
 
 const ROUTE = /^\/entities\/(tiers\/tier|offers\/offer)(?:\/([^/]+))?\/?$/;
-
 
 /**
  * The Entities API paths (CONTRACT §1): documents exactly as stored, in the source's
  * `{"data": ...}` envelope, behind the same authentication and ENTITIES endpoint rules as
  * GraphQL. List bodies are pre-serialised by the entity cache.
  */
-export function handleEntities(
-  services: Services,
-  raw: RawRequest,
-  call: CallInfo,
-  res: ServerResponse,
-): SentResponse & { auth?: AuthState } {
+export function handleEntities(services: Services, call: Call): CallResponse {
+  const raw = call.request;
   const restError = (status: number, code: string, message: string) => restErrorBody(status, code, message, call.requestId);
   const match = ROUTE.exec(raw.path);
-  if (!match) return sendJson(res, 404, restError(404, 'NOT_FOUND', `No such path: ${raw.path}`));
+  if (!match) return jsonResponse(404, restError(404, 'NOT_FOUND', `No such path: ${raw.path}`));
   if (raw.method !== 'GET') {
-    return { ...sendJson(res, 405, restError(405, 'METHOD_NOT_ALLOWED', 'Only GET is supported'), { allow: 'GET' }) };
+    return jsonResponse(405, restError(405, 'METHOD_NOT_ALLOWED', 'Only GET is supported'), { allow: 'GET' });
   }
-  const auth = services.authenticator.authenticate(raw);
-  const refusal = authorize(auth, [{ endpoint: ApiEndpoint.ENTITIES }], services.security);
+  const refusal = authorize(call.auth, [{ endpoint: ApiEndpoint.ENTITIES }], services.security);
   if (refusal) {
     const status = (refusal.extensions.http as { status: number }).status;
-    return { ...sendJson(res, status, restError(status, String(refusal.extensions.code), refusal.message)), auth };
+    return jsonResponse(status, restError(status, String(refusal.extensions.code), refusal.message));
   }
 
   const kind = match[1] === 'tiers/tier' ? EntityKind.TIER : EntityKind.OFFER;
-  if (match[2] === undefined) return { ...sendJson(res, 200, services.entities.listJson(kind)), auth };
+  if (match[2] === undefined) return jsonResponse(200, services.entities.listJson(kind));
   let id: string;
   try {
     id = decodeURIComponent(match[2]);
@@ -46,7 +37,7 @@ export function handleEntities(
   const document = services.entities.source(kind, id);
   if (!document) {
     const what = kind === EntityKind.TIER ? 'tier' : 'offer';
-    return { ...sendJson(res, 404, restError(404, 'NOT_FOUND', `No ${what} entity with id "${id.slice(0, 128)}"`)), auth };
+    return jsonResponse(404, restError(404, 'NOT_FOUND', `No ${what} entity with id "${id.slice(0, 128)}"`));
   }
-  return { ...sendJson(res, 200, { data: document }), auth };
+  return jsonResponse(200, { data: document });
 }

@@ -1,7 +1,5 @@
 import { Types } from 'mongoose';
-import type { CallInfo } from '../graphql/context';
-import type { AuthState } from '../auth/auth-state';
-import type { SentResponse } from '../http/respond';
+import type { Call, CallResponse } from '../call/call';
 import { keyHinter, redactRequest, redactResponseBody, redactText, type KeyHinter, type KnownKeys } from './redaction';
 import { paramsOf, type GraphQLParams } from './request-params';
 import type { ErrorLogDoc } from './errorlog.model';
@@ -28,14 +26,14 @@ function errorCodes(status: number, body: unknown): string[] {
  * Apollo Server writes `errors` as the first key of a result, so a 200 is checked by its
  * first bytes instead of scanning (or parsing) a possibly large successful body.
  */
-export function callFailed(sent: SentResponse): boolean {
+export function callFailed(sent: Pick<CallResponse, 'status' | 'body'>): boolean {
   return sent.status >= 400 || sent.body.startsWith('{"errors":');
 }
 
 // Clients often leave `operationName` out; the query text names a single operation itself.
 const OPERATION_NAME = /^\s*(?:#[^\n]*\n\s*)*(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/;
 
-function operationNameOf(call: CallInfo, params: GraphQLParams): string | null {
+function operationNameOf(call: Call, params: GraphQLParams): string | null {
   const name = call.operationName ?? params.operationName ?? (params.query ? OPERATION_NAME.exec(params.query)?.[1] : undefined);
   return name ? redactText(name) : null;
 }
@@ -49,21 +47,21 @@ const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0
  * their hints in every part of the record.
  */
 export function buildRecord(
-  call: CallInfo,
-  sent: SentResponse,
-  auth: AuthState | undefined,
+  call: Call,
   occurredAt: Date,
   maxBytes: number,
   knownKeys?: KnownKeys,
 ): ErrorLogDoc {
-  const params = paramsOf(call.raw);
+  const sent = call.response ?? { status: 0, body: '' };
+  const auth = call.auth;
+  const params = paramsOf(call.request);
   // The stored query is cut to a share of the cap anyway. Redacting a 1 MB alias bomb in
   // full held the event loop for 20–170 ms per refusal (every client waits meanwhile), so an
   // oversized query is cut *before* redaction, at a point that leaves no partial key or word.
   const precut = params.query !== null && params.query.length > maxBytes;
   if (precut) params.query = cutBeforeRedaction(params.query!, maxBytes);
   const redacted = redactRequest(
-    { query: params.query, variables: params.variables, headers: call.raw.headers, url: call.raw.url },
+    { query: params.query, variables: params.variables, headers: call.request.headers, url: call.request.url },
     knownKeys,
   );
   // Presented keys are left to the key hints, so their echoes read `***abcd`, not `***`.
@@ -77,10 +75,10 @@ export function buildRecord(
     requestId: call.requestId,
     endpoints: call.endpoints,
     operationName: operationNameOf(call, params),
-    clientIp: auth?.client?.text ?? call.raw.socketAddress ?? null,
+    clientIp: auth?.client?.text ?? call.request.socketAddress ?? null,
     apiKeyHint: auth?.keyHint ?? redacted.apiKeyHint ?? null,
-    httpMethod: call.raw.method,
-    path: redacted.url ?? call.raw.url,
+    httpMethod: call.request.method,
+    path: redacted.url ?? call.request.url,
     request: {
       query: redacted.query ?? null,
       variables: redacted.variables ?? null,
@@ -97,8 +95,8 @@ export function buildRecord(
   // Redaction never makes a part much longer than what was sent, so small calls skip the
   // serialisation that an exact size check costs (it was a third of the work per record).
   let headerBytes = 0;
-  for (const [name, value] of Object.entries(call.raw.headers)) headerBytes += name.length + String(value ?? '').length + 8;
-  const estimate = 2 * (call.raw.body.length + sent.body.length + call.raw.url.length + headerBytes) + 1024;
+  for (const [name, value] of Object.entries(call.request.headers)) headerBytes += name.length + String(value ?? '').length + 8;
+  const estimate = 2 * (call.request.body.length + sent.body.length + call.request.url.length + headerBytes) + 1024;
   if (precut) record.truncated = true;
   return estimate <= maxBytes ? record : capSize(record, maxBytes);
 }

@@ -1,8 +1,6 @@
 import type { Connection, Model } from 'mongoose';
 import type { Logger } from 'pino';
-import type { CallInfo } from '../graphql/context';
-import type { AuthState } from '../auth/auth-state';
-import type { SentResponse } from '../http/respond';
+import type { Call } from '../call/call';
 import { errorLogModel, type ErrorLogDoc } from './errorlog.model';
 import { ErrorLogRecorder, DEFAULT_RECORDER_OPTIONS, type RecorderOptions } from './recorder';
 import { buildRecord, callFailed } from './build-record';
@@ -39,15 +37,15 @@ export class ErrorLogService {
   }
 
   /** Called once per API call after the response was written; never throws. */
-  callDone(call: CallInfo, sent: SentResponse, auth: AuthState | undefined): void {
-    if (!this.options.enabled || !callFailed(sent)) return;
+  callDone(call: Call): void {
+    if (!this.options.enabled || !call.response || !callFailed(call.response)) return;
     const occurredAt = new Date();
     // Redaction is CPU work: let the event loop finish sending this response first.
     setImmediate(() => {
       try {
-        this.recorder.enqueue(buildRecord(call, sent, auth, occurredAt, this.options.maxRecordBytes, this.options.knownKeys));
+        this.recorder.enqueue(buildRecord(call, occurredAt, this.options.maxRecordBytes, this.options.knownKeys));
       } catch (err) {
-        this.logger.error({ err: (err as Error).message, path: call.raw.path }, 'could not build an error log record');
+        this.logger.error({ err: (err as Error).message, path: call.request.path }, 'could not build an error log record');
       }
     });
   }

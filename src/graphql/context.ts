@@ -1,20 +1,12 @@
 import type { Services } from '../app/services';
+import type { ActiveCredential } from '../credentials/credential-store';
 import type { AuthState } from '../auth/auth-state';
-import type { RawRequest } from '../http/raw-request';
+import type { Call } from '../call/call';
 
-/** Facts about the call gathered on the way, read by the error log. */
-export interface CallInfo {
-  raw: RawRequest;
-  /** Sent back as X-Request-Id and in every error's extensions; stored in the error log. */
-  requestId: string;
-  endpoints: string[];
-  /** The executed operation's name, once GraphQL has resolved it. */
-  operationName?: string;
-}
-
-/** What every resolver receives. Built once per request by the HTTP layer. */
+/** What every resolver receives; built once per request from its call record. */
 export interface RequestContext {
   services: Services;
-  auth: AuthState;
-  request: CallInfo;
+  call: Call;
+  /** The call's authentication, known to carry a credential: without one GraphQL never runs. */
+  auth: AuthState & { credential: ActiveCredential };
 }

@@ -1,9 +1,8 @@
-import type { ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
-import type { RequestContext, CallInfo } from './context';
+import type { RequestContext } from './context';
 import type { Services } from '../app/services';
-import type { RawRequest } from '../http/raw-request';
-import { graphqlErrorBody, sendJson, CORS_HEADERS, type SentResponse } from '../http/respond';
+import type { Call, CallResponse, RawRequest } from '../call/call';
+import { graphqlErrorBody, jsonResponse, CORS_HEADERS } from '../http/respond';
 import { unauthenticated } from '../common/errors';
 
 function parseJsonBody(raw: RawRequest): { ok: true; body: unknown } | { ok: false; message: string } {
@@ -29,36 +28,31 @@ function withRequestId(body: string, requestId: string): string {
 }
 
 /**
- * Runs one HTTP request through Apollo Server. The credential is read in the context
- * function (so a browser GET still gets Sandbox without one), endpoint rules are applied by
- * the authorization plugin once the operation is known.
+ * Runs one call through Apollo Server and answers what to send. The call is already
+ * authenticated; a call without a credential is refused in the context function (so a
+ * browser GET still gets Sandbox without one), endpoint rules are applied by the
+ * authorization plugin once the operation is known.
  */
-export async function handleGraphQL(
-  apollo: ApolloServer<RequestContext>,
-  services: Services,
-  raw: RawRequest,
-  call: CallInfo,
-  res: ServerResponse,
-): Promise<SentResponse & { auth?: RequestContext['auth'] }> {
+export async function handleGraphQL(apollo: ApolloServer<RequestContext>, services: Services, call: Call): Promise<CallResponse> {
+  const raw = call.request;
   const parsed = parseJsonBody(raw);
-  if (!parsed.ok) return sendJson(res, 400, graphqlErrorBody(parsed.message, 'BAD_REQUEST', call.requestId), CORS_HEADERS);
+  if (!parsed.ok) return jsonResponse(400, graphqlErrorBody(parsed.message, 'BAD_REQUEST', call.requestId), CORS_HEADERS);
 
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(raw.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
-  let auth: RequestContext['auth'] | undefined;
   // Refusals before the context exists (a 401 from the context function, Apollo's own HTTP
   // checks) leave Apollo before any plugin sees them, so their body gets the request id here.
   let contextBuilt = false;
   const response = await apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: raw.method, headers, search: raw.search, body: parsed.body },
     context: async () => {
-      auth = services.authenticator.authenticate(raw);
+      const auth = call.auth;
       // No credential, no GraphQL at all (introspection included): 401 before parsing.
-      if (!auth.credential) throw unauthenticated(auth.failure ?? 'Not authenticated');
+      if (!auth?.credential) throw unauthenticated(auth?.failure ?? 'Not authenticated');
       contextBuilt = true;
-      return { services, auth, request: call };
+      return { services, call, auth: auth as RequestContext['auth'] };
     },
   });
 
@@ -73,7 +67,5 @@ export async function handleGraphQL(
     for await (const chunk of response.body.asyncIterator) body += chunk;
   }
   if (!contextBuilt && (status >= 400 || body.startsWith('{"errors":'))) body = withRequestId(body, call.requestId);
-  res.writeHead(status, { ...outHeaders, 'content-length': String(Buffer.byteLength(body)) });
-  res.end(body);
-  return { status, body, auth };
+  return { status, headers: outHeaders, body };
 }

@@ -7,6 +7,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import type { ApiEndpoint } from '../security/api-endpoint';
 import { ACCESS_EXTENSION, MANAGEMENT_OPERATION, type FieldAccess } from '../security/root-field';
 
 /**
@@ -73,6 +74,6 @@ export function operationAccess(
 }
 
 /** The endpoints an operation touches, for the error log. */
-export function endpointsOf(accesses: FieldAccess[]): string[] {
+export function endpointsOf(accesses: FieldAccess[]): ApiEndpoint[] {
   return [...new Set(accesses.flatMap((a) => (a.endpoint ? [a.endpoint] : [])))];
 }

@@ -1,30 +1,28 @@
 import type { ServerResponse } from 'node:http';
+import type { CallResponse } from '../call/call';
 
-/** What went back to the client; the error log records it for failed calls. */
-export interface SentResponse {
-  status: number;
-  body: string;
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+export function jsonResponse(status: number, body: string | object, headers: Record<string, string> = {}): CallResponse {
+  return { status, headers: { 'content-type': JSON_TYPE, ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) };
 }
 
-export function sendJson(res: ServerResponse, status: number, body: string | object, headers: Record<string, string> = {}): SentResponse {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
-  if (!res.headersSent) {
-    res.writeHead(status, {
-      'content-type': 'application/json; charset=utf-8',
-      'content-length': Buffer.byteLength(text),
-      ...headers,
-    });
+/** The only place a response is written. */
+export function writeResponse(res: ServerResponse, response: CallResponse): void {
+  if (res.headersSent) {
+    res.end();
+    return;
   }
-  res.end(text);
-  return { status, body: text };
+  res.writeHead(response.status, { ...response.headers, 'content-length': Buffer.byteLength(response.body) });
+  res.end(response.body);
 }
 
-/** A GraphQL-shaped error body, for refusals that happen before GraphQL runs. */
+/** The error envelope of /graphql: GraphQL's own `errors`, for refusals made before GraphQL runs too. */
 export function graphqlErrorBody(message: string, code: string, requestId: string): object {
   return { errors: [{ message, extensions: { code, requestId } }] };
 }
 
-/** The envelope of the `/entities` paths and of unknown paths. */
+/** The error envelope of the `/entities` paths and of unknown paths. */
 export function restErrorBody(status: number, code: string, message: string, requestId: string): object {
   return { error: { status, code, message, requestId } };
 }

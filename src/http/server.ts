@@ -2,15 +2,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { ApolloServer } from '@apollo/server';
 import type { Logger } from 'pino';
 import type { Services } from '../app/services';
-import type { RequestContext, CallInfo } from '../graphql/context';
-import type { AuthState } from '../auth/auth-state';
+import type { RequestContext } from '../graphql/context';
 import { handleGraphQL } from '../graphql/graphql-handler';
 import { handleEntities } from '../entities/entities.rest';
-import { BodyTooLargeError, ClientAbortedError, readBody } from './read-body';
-import { CORS_HEADERS, graphqlErrorBody, restErrorBody, sendJson, type SentResponse } from './respond';
-import { requestIdOf } from './request-id';
-import type { RawRequest } from './raw-request';
+import { newCall, type Call, type CallResponse } from '../call/call';
 import { ApiEndpoint } from '../security/api-endpoint';
+import { BodyTooLargeError, ClientAbortedError, readBody } from './read-body';
+import { CORS_HEADERS, graphqlErrorBody, jsonResponse, restErrorBody, writeResponse } from './respond';
+import { requestIdOf } from './request-id';
 
 export interface HttpServerOptions {
   apollo: ApolloServer<RequestContext>;
@@ -19,8 +18,8 @@ export interface HttpServerOptions {
   bodyLimitBytes: number;
   /** Resolves true when the database answers in time. */
   isReady: () => Promise<boolean>;
-  /** Called after every API call (GraphQL and Entities paths) with what was sent. */
-  onCallDone?: (call: CallInfo, sent: SentResponse, auth: AuthState | undefined) => void;
+  /** Receives every finished API call (GraphQL and Entities paths), response included. */
+  onCallDone?: (call: Call) => void;
 }
 
 function splitUrl(url: string): { path: string; search: string } {
@@ -28,64 +27,59 @@ function splitUrl(url: string): { path: string; search: string } {
   return q === -1 ? { path: url, search: '' } : { path: url.slice(0, q), search: url.slice(q + 1) };
 }
 
+const isGraphQLPath = (path: string) => path === '/graphql' || path === '/graphql/';
+
 /** One error envelope per path family: GraphQL's `errors` on /graphql, `{error}` elsewhere. */
-function errorBody(path: string, status: number, code: string, message: string, requestId: string): object {
-  return path === '/graphql' || path === '/graphql/'
-    ? graphqlErrorBody(message, code, requestId)
-    : restErrorBody(status, code, message, requestId);
+function errorResponse(path: string, status: number, code: string, message: string, requestId: string): CallResponse {
+  return isGraphQLPath(path)
+    ? jsonResponse(status, graphqlErrorBody(message, code, requestId), CORS_HEADERS)
+    : jsonResponse(status, restErrorBody(status, code, message, requestId));
 }
 
 /**
- * Plain node:http: the raw body bytes are needed for signatures, and five routes do not
- * justify a framework.
+ * The request path, top to bottom: request id → route → read the body (413) → authenticate
+ * → the GraphQL or Entities handler answers → this layer writes the answer → the finished
+ * call goes to the error log. Plain node:http: the raw body bytes are needed for
+ * signatures, and five routes do not justify a framework.
  */
 export function createHttpServer(options: HttpServerOptions): Server {
   const { apollo, services, logger, bodyLimitBytes, isReady, onCallDone } = options;
 
+  async function answerApiCall(req: IncomingMessage, call: Call): Promise<CallResponse> {
+    const path = call.request.path;
+    try {
+      call.request.body = await readBody(req, bodyLimitBytes);
+    } catch (err) {
+      if (!(err instanceof BodyTooLargeError)) throw err;
+      const tooLarge = errorResponse(path, 413, 'PAYLOAD_TOO_LARGE', err.message, call.requestId);
+      tooLarge.headers.connection = 'close';
+      return tooLarge;
+    }
+    call.auth = services.authenticator.authenticate(call.request);
+    try {
+      return path === '/graphql' ? await handleGraphQL(apollo, services, call) : handleEntities(services, call);
+    } catch (err) {
+      // A fault of the server itself: 500 with the request id, which the log line and the
+      // error record both carry, so an integrator can quote it to an admin.
+      logger.error({ err, requestId: call.requestId, path }, 'request failed');
+      return errorResponse(path, 500, 'INTERNAL_SERVER_ERROR', `Internal server error (request id ${call.requestId})`, call.requestId);
+    }
+  }
+
   async function api(req: IncomingMessage, res: ServerResponse, path: string, search: string, requestId: string) {
-    const url = req.url ?? '/';
-    const partial: RawRequest = {
+    const call = newCall(requestId, {
       method: (req.method ?? 'GET').toUpperCase(),
-      url,
+      url: req.url ?? '/',
       path,
       search,
       headers: req.headers,
       body: Buffer.alloc(0),
       socketAddress: req.socket.remoteAddress,
-    };
-    const call: CallInfo = {
-      raw: partial,
-      requestId,
-      endpoints: path.startsWith('/entities') ? [ApiEndpoint.ENTITIES] : [],
-    };
-    let sent: SentResponse;
-    let auth: AuthState | undefined;
-    try {
-      partial.body = await readBody(req, bodyLimitBytes);
-    } catch (err) {
-      if (err instanceof BodyTooLargeError) {
-        const body = errorBody(path, 413, 'PAYLOAD_TOO_LARGE', err.message, requestId);
-        sent = sendJson(res, 413, body, { ...CORS_HEADERS, connection: 'close' });
-        onCallDone?.(call, sent, undefined);
-        return;
-      }
-      throw err;
-    }
-    try {
-      if (path === '/graphql') ({ auth, ...sent } = await handleGraphQL(apollo, services, partial, call, res));
-      else ({ auth, ...sent } = handleEntities(services, partial, call, res));
-    } catch (err) {
-      // A fault of the server itself: 500 with the request id, which the log line and the
-      // error record both carry, so an integrator can quote it to an admin.
-      logger.error({ err, requestId, path }, 'request failed');
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
-      const message = `Internal server error (request id ${requestId})`;
-      sent = sendJson(res, 500, errorBody(path, 500, 'INTERNAL_SERVER_ERROR', message, requestId), CORS_HEADERS);
-    }
-    onCallDone?.(call, sent, auth);
+    });
+    if (path.startsWith('/entities')) call.endpoints = [ApiEndpoint.ENTITIES];
+    call.response = await answerApiCall(req, call);
+    writeResponse(res, call.response);
+    onCallDone?.(call);
   }
 
   async function route(req: IncomingMessage, res: ServerResponse, path: string, search: string, requestId: string) {
@@ -94,19 +88,19 @@ export function createHttpServer(options: HttpServerOptions): Server {
       return;
     }
     if (path === '/healthz') {
-      sendJson(res, 200, { status: 'ok' });
+      writeResponse(res, jsonResponse(200, { status: 'ok' }));
       return;
     }
     if (path === '/readyz') {
       const ready = await isReady();
-      sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'database unavailable' });
+      writeResponse(res, jsonResponse(ready ? 200 : 503, { status: ready ? 'ready' : 'database unavailable' }));
       return;
     }
-    if (path === '/graphql' || path === '/graphql/' || path.startsWith('/entities/')) {
-      await api(req, res, path === '/graphql/' ? '/graphql' : path, search, requestId);
+    if (isGraphQLPath(path) || path.startsWith('/entities/')) {
+      await api(req, res, isGraphQLPath(path) ? '/graphql' : path, search, requestId);
       return;
     }
-    sendJson(res, 404, restErrorBody(404, 'NOT_FOUND', `No such path: ${path}`, requestId));
+    writeResponse(res, jsonResponse(404, restErrorBody(404, 'NOT_FOUND', `No such path: ${path}`, requestId)));
   }
 
   return createServer((req, res) => {
@@ -122,12 +116,8 @@ export function createHttpServer(options: HttpServerOptions): Server {
         return;
       }
       logger.error({ err, requestId, path }, 'request failed');
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
-      const message = `Internal server error (request id ${requestId})`;
-      sendJson(res, 500, errorBody(path, 500, 'INTERNAL_SERVER_ERROR', message, requestId), CORS_HEADERS);
+      if (res.headersSent) res.destroy();
+      else writeResponse(res, errorResponse(path, 500, 'INTERNAL_SERVER_ERROR', `Internal server error (request id ${requestId})`, requestId));
     });
   });
 }

@@ -7,6 +7,7 @@ import { buildApiSchema } from '../../src/graphql/schema';
 import { ACCESS_EXTENSION, MANAGEMENT_OPERATION, type FieldAccess } from '../../src/security/root-field';
 import { ApiEndpoint } from '../../src/security/api-endpoint';
 import type { RequestContext } from '../../src/graphql/context';
+import { newCall, type RawRequest } from '../../src/call/call';
 
 /**
  * The two access layers on their own, without HTTP, for what the schema of today cannot show:
@@ -59,14 +60,15 @@ describe('the resolvers refuse a non-admin on their own (second line of defence)
   function contextAs(role: 'CLIENT' | 'ADMIN' | undefined, services: unknown = {}): RequestContext {
     return {
       services: services as RequestContext['services'],
+      // Without a credential GraphQL never runs; built anyway to show the resolvers hold.
       auth: {
-        credential: role ? { key: `key-${role}`, name: role, role, secret: 'not used' } : undefined,
+        credential: (role ? { key: `key-${role}`, name: role, role, secret: 'not used' } : undefined) as RequestContext['auth']['credential'],
         method: role ? 'key' : undefined,
         client: undefined,
         keyHint: undefined,
         failure: undefined,
       },
-      request: { raw: {} as RequestContext['request']['raw'], requestId: 'test', endpoints: [] },
+      call: newCall('test', {} as RawRequest),
     };
   }
 

@@ -16,8 +16,8 @@ export function authorizationPlugin(): ApolloServerPlugin<RequestContext> {
           // Apollo has already refused a document with no operation to run.
           if (!operation) return;
           const accesses = operationAccess(schema, document, operation);
-          contextValue.request.endpoints = endpointsOf(accesses);
-          contextValue.request.operationName = operation.name?.value;
+          contextValue.call.endpoints = endpointsOf(accesses);
+          contextValue.call.operationName = operation.name?.value;
           const error = authorize(contextValue.auth, accesses, contextValue.services.security);
           if (error) throw error;
         },

@@ -29,7 +29,7 @@ export function requestIdPlugin(logger: Logger): ApolloServerPlugin<RequestConte
           for (const error of errors) {
             if (!isInternal(error)) continue;
             logger.error(
-              { requestId: contextValue.request.requestId, err: error.originalError ?? error, path: error.path },
+              { requestId: contextValue.call.requestId, err: error.originalError ?? error, path: error.path },
               'unexpected error while executing an operation',
             );
           }
@@ -38,7 +38,7 @@ export function requestIdPlugin(logger: Logger): ApolloServerPlugin<RequestConte
           if (response.body.kind !== 'single') return;
           const errors = response.body.singleResult.errors;
           if (!errors?.length) return;
-          const requestId = contextValue.request.requestId;
+          const requestId = contextValue.call.requestId;
           response.body.singleResult.errors = errors.map((error) => ({
             ...error,
             message: error.extensions?.code === INTERNAL ? internalErrorMessage(requestId) : error.message,

@@ -1,0 +1,32 @@
+import type { AuthState } from '../auth/auth-state';
+import type { ApiEndpoint } from '../security/api-endpoint';
+import type { RawRequest } from './raw-request';
+
+export type { RawRequest } from './raw-request';
+
+/** What a handler answers; only the HTTP layer writes it. */
+export interface CallResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * One API call, from the bytes received to the response sent. Each stage of the request path
+ * adds what it learns (authentication the credential and client address, the authorization
+ * plugin the endpoints and the operation name, the HTTP layer the response), and the error
+ * log reads the finished record; nothing leaves a stage any other way.
+ */
+export interface Call {
+  readonly requestId: string;
+  readonly request: RawRequest;
+  auth: AuthState | undefined;
+  /** ENTITIES for the Entities API paths; for GraphQL, those of the operation's root fields. */
+  endpoints: ApiEndpoint[];
+  operationName: string | undefined;
+  response: CallResponse | undefined;
+}
+
+export function newCall(requestId: string, request: RawRequest): Call {
+  return { requestId, request, auth: undefined, endpoints: [], operationName: undefined, response: undefined };
+}
