@@ -24,9 +24,14 @@ export interface Call {
   /** ENTITIES for the Entities API paths; for GraphQL, those of the operation's root fields. */
   endpoints: ApiEndpoint[];
   operationName: string | undefined;
+  /**
+   * Set once `authorize` has let every root field of the call through; the resolvers'
+   * backstop (type-graphql's auth checker) reads it instead of deciding again.
+   */
+  authorized: boolean;
   response: CallResponse | undefined;
 }
 
 export function newCall(requestId: string, request: RawRequest): Call {
-  return { requestId, request, auth: undefined, endpoints: [], operationName: undefined, response: undefined };
+  return { requestId, request, auth: undefined, endpoints: [], operationName: undefined, authorized: false, response: undefined };
 }

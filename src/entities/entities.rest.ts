@@ -25,6 +25,7 @@ export function handleEntities(services: Services, call: Call): CallResponse {
     const status = (refusal.extensions.http as { status: number }).status;
     return jsonResponse(status, restError(status, String(refusal.extensions.code), refusal.message));
   }
+  call.authorized = true;
 
   const kind = match[1] === 'tiers/tier' ? EntityKind.TIER : EntityKind.OFFER;
   if (match[2] === undefined) return jsonResponse(200, services.entities.listJson(kind));

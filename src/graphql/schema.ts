@@ -10,10 +10,13 @@ import { CustomerResolver, EventResolver } from '../customers/customer.resolver'
 import { forbidden } from '../common/errors';
 import type { RequestContext } from './context';
 
-const authChecker: AuthChecker<RequestContext> = ({ context }, roles) => {
-  const role = context.auth.credential?.role;
-  if (role && (roles.length === 0 || roles.includes(role))) return true;
-  throw forbidden('This operation needs an ADMIN credential');
+/**
+ * The backstop behind every root field: access was decided by `authorize` (the authorization
+ * plugin) before execution; a resolver reached any other way is refused.
+ */
+const authChecker: AuthChecker<RequestContext> = ({ context }) => {
+  if (context.call?.authorized === true) return true;
+  throw forbidden('This operation was not authorized');
 };
 
 let cached: GraphQLSchema | undefined;

@@ -25,7 +25,8 @@ export const MANAGEMENT_OPERATION: FieldAccess = Object.freeze({ endpoint: ApiEn
 export function RootField(access: FieldAccess): MethodDecorator {
   return (target, key, descriptor) => {
     Extensions({ [ACCESS_EXTENSION]: access })(target, key, descriptor);
-    // Defence in depth: the resolver refuses a non-admin even if the early check is bypassed.
-    if (access.adminOnly) Authorized('ADMIN')(target, key, descriptor);
+    // Defence in depth: a resolver runs only for a call that `authorize` let through. The
+    // rule itself (endpoint, role) is decided there, once; this only checks it was decided.
+    Authorized()(target, key, descriptor);
   };
 }

@@ -8,6 +8,8 @@ import { ACCESS_EXTENSION, MANAGEMENT_OPERATION, type FieldAccess } from '../../
 import { ApiEndpoint } from '../../src/security/api-endpoint';
 import type { RequestContext } from '../../src/graphql/context';
 import { newCall, type RawRequest } from '../../src/call/call';
+import { authorize } from '../../src/auth/authorize';
+import type { SecurityStore } from '../../src/security/security-store';
 
 /**
  * The two access layers on their own, without HTTP, for what the schema of today cannot show:
@@ -56,20 +58,23 @@ describe('the resolvers refuse a non-admin on their own (second line of defence)
   const rootFields = [schema.getQueryType()!, schema.getMutationType()!].flatMap((type) => Object.values(type.getFields()));
   const adminOnly = rootFields.filter((f) => (f.extensions?.[ACCESS_EXTENSION] as FieldAccess | undefined)?.adminOnly === true);
 
-  /** A context as the HTTP layer builds it, for a credential of this role (none: undefined). */
+  // No IP filters, no enforcement: only the role decides.
+  const openRules = { rulesFor: () => ({ ipMatcher: undefined, signatureRequired: false }) } as unknown as SecurityStore;
+
+  /**
+   * A context as the HTTP layer builds it, for a credential of this role (none: undefined),
+   * carrying what `authorize` decided for a management operation, as the plugin records it.
+   */
   function contextAs(role: 'CLIENT' | 'ADMIN' | undefined, services: unknown = {}): RequestContext {
-    return {
-      services: services as RequestContext['services'],
-      // Without a credential GraphQL never runs; built anyway to show the resolvers hold.
-      auth: {
-        credential: (role ? { key: `key-${role}`, name: role, role, secret: 'not used' } : undefined) as RequestContext['auth']['credential'],
-        method: role ? 'key' : undefined,
-        client: undefined,
-        keyHint: undefined,
-        failure: undefined,
-      },
-      call: newCall('test', {} as RawRequest),
+    const auth = {
+      credential: (role ? { key: `key-${role}`, name: role, role, secret: 'not used' } : undefined) as RequestContext['auth']['credential'],
+      method: role ? ('key' as const) : undefined,
+      client: undefined,
+      keyHint: undefined,
+      failure: undefined,
     };
+    const authorized = authorize(auth, [MANAGEMENT_OPERATION], openRules) === undefined;
+    return { services: services as RequestContext['services'], auth, call: { ...newCall('test', {} as RawRequest), authorized } };
   }
 
   test('every management root field is covered', () => {

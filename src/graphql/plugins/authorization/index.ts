@@ -20,6 +20,7 @@ export function authorizationPlugin(): ApolloServerPlugin<RequestContext> {
           contextValue.call.operationName = operation.name?.value;
           const error = authorize(contextValue.auth, accesses, contextValue.services.security);
           if (error) throw error;
+          contextValue.call.authorized = true;
         },
       };
     },
