@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import mongoose from 'mongoose';
 import { loadConfig } from '../config/config';
 import { createLogger } from '../logging/logger';
-import { EntityStore } from '../entities/store/entity-store';
+import { EntityStore } from '../entities/entity.store';
 import { ImportService, ImportValidationError } from '../entities/import/import.service';
-import { EntityKind } from '../entities/entity-kind';
+import { EntityKind } from '../entities/entity-kind.enum';
 import { describeProblems } from '../entities/import/validate-documents';
 import { detectAtomicWrites } from '../db/transactions';
 

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { EntityKind } from './entity-kind';
+import { EntityKind } from './entity-kind.enum';
 import type { Services } from '../app/services';
 import type { RawRequest } from '../http/raw-request';
 import type { CallInfo } from '../graphql/context';
