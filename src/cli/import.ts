@@ -49,7 +49,7 @@ async function main() {
   const logger = createLogger({ level: config.logLevel });
   const connection = await mongoose.createConnection(config.mongodbUri, { serverSelectionTimeoutMS: 5000 }).asPromise();
   try {
-    const store = new EntityStore(connection, logger, config.cachePollMs);
+    const store = new EntityStore(connection, logger);
     const kind = kindOf(data as Record<string, unknown>[], flag);
     const imports = new ImportService(store, await detectAtomicWrites(connection, logger));
     const outcome = await imports.import(kind, data as Record<string, unknown>[], describeProblems);

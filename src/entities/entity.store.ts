@@ -32,8 +32,8 @@ export class EntityStore extends PolledCache {
     offerListJson: '{"data":[]}',
   };
 
-  constructor(connection: Connection, logger: Logger, pollMs: number) {
-    super(connection, 'entities', logger, pollMs);
+  constructor(connection: Connection, logger: Logger) {
+    super(connection, 'entities', logger);
     this.models = entityModels(connection);
   }
 

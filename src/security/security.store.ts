@@ -33,8 +33,8 @@ export class SecurityStore extends PolledCache {
   private view: SecuritySettings = toView({ _id: SETTINGS_ID });
   private doc: SecuritySettingsDoc = { _id: SETTINGS_ID };
 
-  constructor(connection: Connection, logger: Logger, pollMs: number) {
-    super(connection, 'security', logger, pollMs);
+  constructor(connection: Connection, logger: Logger) {
+    super(connection, 'security', logger);
     this.model = securitySettingsModel(connection);
   }
 
