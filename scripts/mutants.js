@@ -27,7 +27,7 @@ const VERIFY = 'dist/src/auth/escher/verify.js';
 const CANONICAL = 'dist/src/auth/escher/canonical.js';
 const CLIENT_ADDRESS = 'dist/src/auth/ip/client-address.js';
 const ADDRESS = 'dist/src/auth/ip/address.js';
-const SECURITY_STORE = 'dist/src/security/security-store.js';
+const SECURITY_STORE = 'dist/src/security/security.store.js';
 const LOCKOUT = 'dist/src/security/lockout.js';
 
 module.exports = [
@@ -77,7 +77,7 @@ module.exports = [
   {
     id: 'access.revoked-key-still-active',
     rule: 'A revoked key is refused (401), plain or signed.',
-    file: 'dist/src/credentials/credential-store.js',
+    file: 'dist/src/credentials/credential.store.js',
     find: '                revoked.add(digest(doc._id));\n                continue;\n',
     replace: '                revoked.add(digest(doc._id));\n',
     tests: [T.http],
@@ -149,7 +149,7 @@ module.exports = [
 
   // ------------------------------------------------------------------------------------------
   // management: the MANAGEMENT endpoint, the lock-out guard, the module switches
-  // (src/security/root-field.ts, lockout.ts, security-store.ts, security.resolver.ts)
+  // (src/security/root-field.ts, lockout.ts, security.store.ts, security.resolver.ts)
   {
     id: 'management.operation-without-endpoint',
     rule: 'Management operations belong to the MANAGEMENT endpoint, so its IP filter and signature enforcement reach them.',

@@ -5,7 +5,7 @@ import { createLogger } from './logging/logger';
 import { provideMongo } from './db/provider';
 import { createApp } from './app/create-app';
 import { seedFixturesIfEmpty } from './entities/fixtures/seed';
-import { generateApiKey } from './credentials/credential-store';
+import { generateApiKey } from './credentials/credential.store';
 
 function configOrExit(): Config {
   try {

@@ -15,10 +15,11 @@ import { authorizationPlugin } from '../graphql/plugins/authorization';
 import { errorStatusPlugin } from '../graphql/plugins/error-status';
 import { requestIdPlugin } from '../graphql/plugins/request-id';
 import { operationLimits } from '../graphql/plugins/operation-limits';
-import { EntityStore } from '../entities/store/entity-store';
+import { EntityStore } from '../entities/entity.store';
 import { ImportService } from '../entities/import/import.service';
-import { SecurityStore } from '../security/security-store';
-import { CredentialStore } from '../credentials/credential-store';
+import { SecurityStore } from '../security/security.store';
+import { CredentialStore } from '../credentials/credential.store';
+import { RevisionPoller } from '../common/revisions';
 import { loadOrCreateSecretsKey } from '../credentials/secrets-key-file';
 import { Authenticator } from '../auth/authenticate';
 import { antavoEscherConfig } from '../auth/escher';
@@ -73,9 +74,10 @@ export async function createApp({ config, logger, mongoUri }: AppOptions): Promi
 
   const atomic = await detectAtomicWrites(connection, logger);
   const secretsKey = config.secretsKey ?? loadOrCreateSecretsKey(config.dataDir);
-  const entities = new EntityStore(connection, logger, config.cachePollMs);
-  const security = new SecurityStore(connection, logger, config.cachePollMs);
-  const credentials = new CredentialStore(connection, secretsKey, logger, config.cachePollMs);
+  const entities = new EntityStore(connection, logger);
+  const security = new SecurityStore(connection, logger);
+  const credentials = new CredentialStore(connection, secretsKey, logger);
+  const revisions = new RevisionPoller(connection, [entities, security, credentials], logger, config.cachePollMs);
   const errorLog = new ErrorLogService(connection, logger, {
     enabled: config.errorLogEnabled,
     retentionDays: config.errorLogRetentionDays,
@@ -84,6 +86,7 @@ export async function createApp({ config, logger, mongoUri }: AppOptions): Promi
   });
   const customers = new CustomerService(connection, logger, atomic);
   await Promise.all([entities.start(), security.start(), credentials.start(), errorLog.start(), customers.start()]);
+  revisions.start();
   if (config.adminApiKey && config.adminApiSecret) {
     await credentials.ensure(config.adminApiKey, config.adminApiSecret, 'Bootstrap admin', 'ADMIN');
   }
@@ -170,9 +173,7 @@ export async function createApp({ config, logger, mongoUri }: AppOptions): Promi
         });
       }),
     async stop() {
-      entities.stop();
-      security.stop();
-      credentials.stop();
+      revisions.stop();
       // Idle keep-alive and half-sent connections go at once; requests in flight get the
       // grace period, then their sockets are cut. The error log is flushed and the
       // database closed either way, so the last failed calls are not lost.

@@ -1,7 +1,7 @@
-import type { EntityStore } from '../entities/store/entity-store';
+import type { EntityStore } from '../entities/entity.store';
 import type { ImportService } from '../entities/import/import.service';
-import type { SecurityStore } from '../security/security-store';
-import type { CredentialStore } from '../credentials/credential-store';
+import type { SecurityStore } from '../security/security.store';
+import type { CredentialStore } from '../credentials/credential.store';
 import type { Authenticator } from '../auth/authenticate';
 import type { ErrorLogService } from '../errorlog/errorlog.service';
 import type { CustomerService } from '../customers/customer.service';

@@ -1,4 +1,4 @@
-import type { ActiveCredential } from '../credentials/credential-store';
+import type { ActiveCredential } from '../credentials/credential.store';
 import type { ParsedAddress } from './ip';
 
 export type AuthMethod = 'key' | 'signature';

@@ -1,5 +1,5 @@
 import { apiKeyHint } from '../errorlog/redaction';
-import type { CredentialLookup, CredentialStore } from '../credentials/credential-store';
+import type { CredentialLookup, CredentialStore } from '../credentials/credential.store';
 import type { RawRequest } from '../call/raw-request';
 import { hasEscherAuthorization, verifySignedRequest, type EscherConfig } from './escher';
 import { resolveClientAddress, type IpMatcher } from './ip';

@@ -1,6 +1,6 @@
 import type { GraphQLError } from 'graphql';
 import { forbidden, unauthenticated } from '../common/errors';
-import type { SecurityStore } from '../security/security-store';
+import type { SecurityStore } from '../security/security.store';
 import type { FieldAccess } from '../security/root-field';
 import type { AuthState } from './auth-state';
 

@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import mongoose from 'mongoose';
 import { loadConfig } from '../config/config';
 import { createLogger } from '../logging/logger';
-import { EntityStore } from '../entities/store/entity-store';
+import { EntityStore } from '../entities/entity.store';
 import { ImportService, ImportValidationError } from '../entities/import/import.service';
-import { EntityKind } from '../entities/entity-kind';
+import { EntityKind } from '../entities/entity-kind.enum';
 import { describeProblems } from '../entities/import/validate-documents';
 import { detectAtomicWrites } from '../db/transactions';
 
@@ -49,7 +49,7 @@ async function main() {
   const logger = createLogger({ level: config.logLevel });
   const connection = await mongoose.createConnection(config.mongodbUri, { serverSelectionTimeoutMS: 5000 }).asPromise();
   try {
-    const store = new EntityStore(connection, logger, config.cachePollMs);
+    const store = new EntityStore(connection, logger);
     const kind = kindOf(data as Record<string, unknown>[], flag);
     const imports = new ImportService(store, await detectAtomicWrites(connection, logger));
     const outcome = await imports.import(kind, data as Record<string, unknown>[], describeProblems);

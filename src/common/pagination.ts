@@ -1,16 +1,20 @@
 import { GraphQLError } from 'graphql';
+import { Types } from 'mongoose';
 import { ClassType, Field, Int, ObjectType } from 'type-graphql';
+import { badUserInput } from './errors';
 
 /**
- * Relay-style connections. Cursors are opaque to clients (base64url of a small JSON) so the
- * ordering key can change without breaking them; a cursor that does not decode is the
- * client's mistake and says so.
+ * Relay-style connections, built in one place: a source picks the window of rows (an
+ * in-memory sorted list, or a keyset range query) and `buildPage` turns it into cursors,
+ * edges, pageInfo and totalCount. Cursors are opaque to clients (base64url of a small JSON)
+ * so the ordering key can change without breaking them; a cursor that does not decode is
+ * the client's mistake and says so.
  */
-export function encodeCursor(key: unknown): string {
+function encodeCursor(key: unknown): string {
   return Buffer.from(JSON.stringify({ k: key })).toString('base64url');
 }
 
-export function decodeCursor(cursor: string): unknown {
+function decodeCursor(cursor: string): unknown {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (parsed && typeof parsed === 'object' && 'k' in parsed) return (parsed as { k: unknown }).k;
@@ -22,10 +26,18 @@ export function decodeCursor(cursor: string): unknown {
   });
 }
 
+/** The cursor's key, or undefined for the first page; `what` names the list in the refusal. */
+function cursorKey<K>(after: string | null | undefined, isKey: (key: unknown) => key is K, what: string): K | undefined {
+  if (after === undefined || after === null) return undefined;
+  const key = decodeCursor(after);
+  if (!isKey(key)) throw badUserInput(`"after" is not ${what} cursor`, { argumentName: 'after' });
+  return key;
+}
+
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 200;
 
-export function pageSize(first: number | null | undefined): number {
+function pageSize(first: number | null | undefined): number {
   if (first === null || first === undefined) return DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
     throw new GraphQLError(`"first" must be between 0 and ${MAX_PAGE_SIZE}, got ${first}`, {
@@ -55,14 +67,24 @@ export interface Edge<T> {
   node: T;
 }
 
-export interface Connection<T> {
+/**
+ * What a resolver returns for an `XConnection` field. Not called Connection: mongoose
+ * exports a Connection too, and both are imported side by side.
+ */
+export interface Page<T> {
   nodes: T[];
   edges: Edge<T>[];
   pageInfo: PageInfo;
   totalCount: number;
 }
 
-/** Builds the `XConnection` and `XEdge` object types for a node type. */
+/** The `first` and `after` arguments of a connection field, as the client sent them. */
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+}
+
+/** Builds the `XConnection` and `XEdge` GraphQL object types for a node type. */
 export function ConnectionType<T extends object>(nodeType: ClassType<T>, name: string) {
   @ObjectType(`${name}Edge`, { simpleResolvers: true })
   class EdgeClass {
@@ -91,41 +113,107 @@ export function ConnectionType<T extends object>(nodeType: ClassType<T>, name: s
 }
 
 /**
- * Slices an already ordered list after the cursor key. `keyOf` gives each item's ordering
- * key; `compare` orders keys the same way as the list.
+ * The one page builder. `rows` are the rows after the cursor in order, at most `size + 1`:
+ * a row beyond `size` only says that a next page exists.
  */
-export function paginate<T, K>(
+function buildPage<R, N>(
+  rows: readonly R[],
+  size: number,
+  window: { totalCount: number; hasPreviousPage: boolean; keyOf: (row: R) => unknown; toNode: (row: R) => N },
+): Page<N> {
+  const shown = rows.length > size ? rows.slice(0, size) : rows;
+  const nodes = shown.map(window.toNode);
+  const edges = shown.map((row, i) => ({ cursor: encodeCursor(window.keyOf(row)), node: nodes[i] }));
+  return {
+    nodes,
+    edges,
+    totalCount: window.totalCount,
+    pageInfo: {
+      hasNextPage: rows.length > size,
+      hasPreviousPage: window.hasPreviousPage,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+  };
+}
+
+const same = <T>(item: T) => item;
+
+/**
+ * A page of an in-memory list already ordered by `keyOf`; `compare` orders keys the same
+ * way as the list, and `isKey` tells a key of this list from any other decoded cursor.
+ */
+export function pageOfSorted<T, K>(
   items: readonly T[],
-  options: {
-    first: number;
-    after: K | undefined;
-    keyOf: (item: T) => K;
-    compare: (a: K, b: K) => number;
-  },
-): Connection<T> {
+  args: PageArgs,
+  order: { keyOf: (item: T) => K; compare: (a: K, b: K) => number; isKey: (key: unknown) => key is K; what: string },
+): Page<T> {
+  const size = pageSize(args.first);
+  const after = cursorKey(args.after, order.isKey, order.what);
   let start = 0;
-  if (options.after !== undefined) {
+  if (after !== undefined) {
     // Binary search: the first item whose key sorts after the cursor key.
     let lo = 0;
     let hi = items.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (options.compare(options.keyOf(items[mid]), options.after) <= 0) lo = mid + 1;
+      if (order.compare(order.keyOf(items[mid]), after) <= 0) lo = mid + 1;
       else hi = mid;
     }
     start = lo;
   }
-  const slice = items.slice(start, start + options.first);
-  const edges = slice.map((node) => ({ cursor: encodeCursor(options.keyOf(node)), node }));
-  return {
-    nodes: slice,
-    edges,
+  return buildPage(items.slice(start, start + size + 1), size, {
     totalCount: items.length,
-    pageInfo: {
-      hasNextPage: start + slice.length < items.length,
-      hasPreviousPage: start > 0,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
-    },
-  };
+    hasPreviousPage: start > 0,
+    keyOf: order.keyOf,
+    toNode: same,
+  });
+}
+
+export interface TimeKeyed {
+  _id: Types.ObjectId;
+  occurredAt: Date;
+}
+
+export const NEWEST_FIRST = { occurredAt: -1, _id: -1 } as const;
+
+type TimeKey = { t: number; id: string };
+
+const isTimeKey = (key: unknown): key is TimeKey =>
+  !!key &&
+  typeof (key as Partial<TimeKey>).t === 'number' &&
+  typeof (key as Partial<TimeKey>).id === 'string' &&
+  /^[0-9a-f]{24}$/i.test((key as TimeKey).id);
+
+/**
+ * A page of a log-like collection, newest first on (occurredAt, _id), by keyset: stable
+ * while new documents arrive, and each page is one indexed range query, however deep it is.
+ */
+export async function pageNewestFirst<D extends TimeKeyed, N>(
+  args: PageArgs,
+  source: {
+    filter: Record<string, unknown>;
+    /** Runs the query sorted by `sort` (NEWEST_FIRST) with the given limit. */
+    find: (query: Record<string, unknown>, sort: typeof NEWEST_FIRST, limit: number) => Promise<D[]>;
+    count: (filter: Record<string, unknown>) => Promise<number>;
+    toNode: (doc: D) => N;
+    what: string;
+  },
+): Promise<Page<N>> {
+  const size = pageSize(args.first);
+  const after = cursorKey(args.after, isTimeKey, source.what);
+  const { filter } = source;
+  let query = filter;
+  if (after !== undefined) {
+    const at = new Date(after.t);
+    const id = new Types.ObjectId(after.id);
+    query = { $and: [filter, { $or: [{ occurredAt: { $lt: at } }, { occurredAt: at, _id: { $lt: id } }] }] };
+  }
+  const [docs, totalCount] = await Promise.all([source.find(query, NEWEST_FIRST, size + 1), source.count(filter)]);
+  return buildPage(docs, size, {
+    totalCount,
+    hasPreviousPage: after !== undefined,
+    keyOf: (doc) => ({ t: doc.occurredAt.getTime(), id: doc._id.toHexString() }),
+    toNode: source.toNode,
+  });
 }

@@ -1,25 +1,24 @@
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
-import { Revisions, type RevisionName } from './revisions';
+import { Revisions, type RevisionName, type RevisionWatcher } from './revisions';
 
 /**
  * Base for the in-process caches the request path reads (entities, security settings,
  * credentials). Freshness rule: the instance that writes calls `changed()`, which bumps the
  * shared revision and reloads before the write's response goes out; every other instance
- * notices the revision move on its next poll (`pollMs`, well under a second).
+ * notices the revision move on the next poll of its RevisionPoller (CACHE_POLL_MS, well
+ * under a second).
  */
-export abstract class PolledCache {
+export abstract class PolledCache implements RevisionWatcher {
   private readonly revisions: Revisions;
-  private timer: NodeJS.Timeout | undefined;
   private inflight: Promise<void> | undefined;
   private queued: Promise<void> | undefined;
   protected loadedRevision = -1;
 
   protected constructor(
     connection: Connection,
-    private readonly revisionName: RevisionName,
+    readonly revisionName: RevisionName,
     protected readonly logger: Logger,
-    private readonly pollMs: number,
   ) {
     this.revisions = new Revisions(connection);
   }
@@ -27,24 +26,17 @@ export abstract class PolledCache {
   /** Loads everything and installs it; `revision` was read before the load began. */
   protected abstract load(revision: number): Promise<void>;
 
+  /** The first load; the poller keeps the cache fresh from then on. */
   async start(): Promise<void> {
     await this.reload();
-    this.timer = setInterval(() => {
-      this.refreshIfStale().catch((err: Error) =>
-        this.logger.debug({ cache: this.revisionName, err: err.message }, 'cache poll failed; serving the last load'),
-      );
-    }, this.pollMs);
-    this.timer.unref();
   }
 
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+  async revisionSeen(revision: number): Promise<void> {
+    if (revision !== this.loadedRevision) await this.reload();
   }
 
   async refreshIfStale(): Promise<void> {
-    const revision = await this.revisions.read(this.revisionName);
-    if (revision !== this.loadedRevision) await this.reload();
+    await this.revisionSeen(await this.revisions.read(this.revisionName));
   }
 
   /**

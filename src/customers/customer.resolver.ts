@@ -5,7 +5,7 @@ import { tierStanding } from './tier-standing';
 import type { Tier } from '../entities/tier/tier.type';
 import { ApiEndpoint } from '../security/api-endpoint';
 import { RootField } from '../security/root-field';
-import { pageSize, type Connection } from '../common/pagination';
+import type { Page } from '../common/pagination';
 import type { RequestContext } from '../graphql/context';
 
 /**
@@ -44,8 +44,8 @@ export class CustomerResolver {
     @Ctx() ctx: RequestContext,
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
-  ): Promise<Connection<CustomerEvent>> {
-    return ctx.services.customers.history(customer.id, pageSize(first), after);
+  ): Promise<Page<CustomerEvent>> {
+    return ctx.services.customers.history(customer.id, { first, after });
   }
 }
 

@@ -3,9 +3,8 @@ import type { ClientSession } from 'mongodb';
 import type { Connection as MongooseConnection } from 'mongoose';
 import type { Logger } from 'pino';
 import { badUserInput } from '../common/errors';
-import type { Connection } from '../common/pagination';
+import { pageNewestFirst, type Page, type PageArgs } from '../common/pagination';
 import type { AtomicWrites } from '../db/transactions';
-import { NEWEST_FIRST, newestFirstPage } from '../common/newest-first';
 import {
   ACCOUNT_NAME,
   DEFAULT_ACCOUNT,
@@ -248,12 +247,10 @@ export class CustomerService {
   }
 
   /** A customer's accepted events, newest first. */
-  history(customer: string, first: number, after: string | null | undefined): Promise<Connection<CustomerEvent>> {
-    return newestFirstPage({
+  history(customer: string, page: PageArgs): Promise<Page<CustomerEvent>> {
+    return pageNewestFirst(page, {
       filter: { customer },
-      first,
-      after,
-      find: (query, limit) => this.events.find(query).sort(NEWEST_FIRST).limit(limit).toArray(),
+      find: (query, sort, limit) => this.events.find(query).sort(sort).limit(limit).toArray(),
       count: (filter) => this.events.countDocuments(filter),
       toNode: (d): CustomerEvent => ({ id: d._id.toHexString(), action: d.action, data: d.data ?? {}, occurredAt: d.occurredAt }),
       what: 'a customer event',

@@ -1,4 +1,4 @@
-import { EntityKind } from './entity-kind';
+import { EntityKind } from './entity-kind.enum';
 import type { Services } from '../app/services';
 import type { Call, CallResponse } from '../call/call';
 import { authorize } from '../auth/authorize';

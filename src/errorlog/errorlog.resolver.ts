@@ -3,8 +3,7 @@ import { ErrorLog, ErrorLogConnection } from './errorlog.type';
 import { ErrorLogFilter } from './errorlog.filter.input';
 import type { ErrorLogDoc } from './errorlog.model';
 import { MANAGEMENT_OPERATION, RootField } from '../security/root-field';
-import { pageSize, type Connection } from '../common/pagination';
-import { NEWEST_FIRST, newestFirstPage } from '../common/newest-first';
+import { pageNewestFirst, type Page } from '../common/pagination';
 import { badUserInput } from '../common/errors';
 import type { RequestContext } from '../graphql/context';
 
@@ -36,13 +35,11 @@ export class ErrorLogResolver {
     @Arg('filter', () => ErrorLogFilter, { nullable: true }) filter?: ErrorLogFilter,
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
-  ): Promise<Connection<ErrorLog>> {
+  ): Promise<Page<ErrorLog>> {
     const model = ctx.services.errorLog.model;
-    return newestFirstPage({
+    return pageNewestFirst({ first, after }, {
       filter: mongoFilter(filter),
-      first: pageSize(first),
-      after,
-      find: (query, limit) => model.find(query).sort(NEWEST_FIRST).limit(limit).lean<ErrorLogDoc[]>(),
+      find: (query, sort, limit) => model.find(query).sort(sort).limit(limit).lean<ErrorLogDoc[]>(),
       count: (query) => model.countDocuments(query),
       toNode: toErrorLog,
       what: 'an error log',

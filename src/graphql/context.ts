@@ -1,5 +1,5 @@
 import type { Services } from '../app/services';
-import type { ActiveCredential } from '../credentials/credential-store';
+import type { ActiveCredential } from '../credentials/credential.store';
 import type { AuthState } from '../auth/auth-state';
 import type { Call } from '../call/call';
 

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchemaSync, type AuthChecker } from 'type-graphql';
-import { EntitiesResolver } from '../entities/entities.resolver';
+import { EntitiesResolver } from '../entities/entity.resolver';
 import { ImportResolver } from '../entities/import/import.resolver';
 import { SecurityResolver } from '../security/security.resolver';
 import { CredentialResolver } from '../credentials/credential.resolver';

@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { ApiEndpoint } from './api-endpoint';
-import type { SecurityModule } from './security.types';
+import type { SecurityModule } from './security.type';
 
 /**
  * One document holds every setting, so each admin change is a single atomic update

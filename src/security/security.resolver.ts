@@ -1,8 +1,8 @@
 import { Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
-import { SecuritySettings } from './security.types';
-import { IpFilterArgs, SecurityModuleArgs, SignatureEnforcementArgs } from './security.args';
+import { SecuritySettings } from './security.type';
+import { IpFilterArgs, SecurityModuleArgs, SignatureEnforcementArgs } from './security.input';
 import { MANAGEMENT_OPERATION, RootField } from './root-field';
-import { LockoutError, SettingsLimitError, UnknownEntryError } from './security-store';
+import { LockoutError, SettingsLimitError, UnknownEntryError } from './security.store';
 import { lockoutReason } from './lockout';
 import type { SecuritySettingsDoc } from './security-settings.model';
 import { badUserInput } from '../common/errors';

@@ -330,6 +330,14 @@ describe('offers connection', () => {
     const badCursor = await server.as(server.client).graphql(`{ offers(after: "!!not-a-cursor") { totalCount } }`);
     assert.equal(firstError(badCursor).extensions.code, 'BAD_USER_INPUT');
     assert.equal(badCursor.status, 400);
+    // A cursor of another list decodes but is not an offer id.
+    const foreign = Buffer.from(JSON.stringify({ k: { t: 0, id: '0'.repeat(24) } })).toString('base64url');
+    const wrongList = await server.as(server.client).graphql(`{ offers(after: "${foreign}") { totalCount } }`);
+    assert.equal(wrongList.status, 400);
+    assert.equal(wrongList.json.data, null);
+    assert.equal(firstError(wrongList).message, '"after" is not an offer cursor');
+    assert.equal(firstError(wrongList).extensions.code, 'BAD_USER_INPUT');
+    assert.equal(firstError(wrongList).extensions.argumentName, 'after');
   });
 
   test('page size: 0 and 200 (the maximum) are served; -1 and 201 are BAD_USER_INPUT', async () => {

@@ -9,7 +9,7 @@ import { ApiEndpoint } from '../../src/security/api-endpoint';
 import type { RequestContext } from '../../src/graphql/context';
 import { newCall, type RawRequest } from '../../src/call/call';
 import { authorize } from '../../src/auth/authorize';
-import type { SecurityStore } from '../../src/security/security-store';
+import type { SecurityStore } from '../../src/security/security.store';
 
 /**
  * The two access layers on their own, without HTTP, for what the schema of today cannot show:

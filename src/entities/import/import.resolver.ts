@@ -1,7 +1,7 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
-import { EntityKind } from '../entity-kind';
-import { ImportResult } from './import.types';
+import { EntityKind } from '../entity-kind.enum';
+import { ImportResult } from './import.type';
 import { ImportValidationError } from './import.service';
 import { describeProblems } from './validate-documents';
 import { MANAGEMENT_OPERATION, RootField } from '../../security/root-field';

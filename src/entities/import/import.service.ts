@@ -1,7 +1,7 @@
 import type { AtomicWrites } from '../../db/transactions';
-import { EntityKind } from '../entity-kind';
+import { EntityKind } from '../entity-kind.enum';
 import { rawCollection } from '../entity.model';
-import type { EntityStore } from '../store/entity-store';
+import type { EntityStore } from '../entity.store';
 import { validateDocuments, type DocumentProblem } from './validate-documents';
 
 export interface ImportOutcome {

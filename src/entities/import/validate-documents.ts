@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { validationProblems } from '../../common/validation-problems';
-import { EntityKind } from '../entity-kind';
+import { EntityKind } from '../entity-kind.enum';
 import { TierDocument } from '../tier/tier.document';
 import { OfferDocument, offerCrossFieldProblems } from '../offer/offer.document';
 import { structuralProblems } from './document-keys';

@@ -1,6 +1,6 @@
 import { GraphQLDateTimeISO, GraphQLJSONObject } from 'graphql-scalars';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import { FrequencyPeriod, InventoryScope, ItemRuleType, MatchMode } from './offer.enums';
+import { FrequencyPeriod, InventoryScope, ItemRuleType, MatchMode } from './offer.enum';
 import { ConnectionType } from '../../common/pagination';
 
 @ObjectType({ description: 'A segment or store an offer is limited to.', simpleResolvers: true })

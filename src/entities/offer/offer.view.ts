@@ -1,4 +1,4 @@
-import type { FrequencyPeriod, InventoryScope, ItemRuleType, MatchMode } from './offer.enums';
+import type { FrequencyPeriod, InventoryScope, ItemRuleType, MatchMode } from './offer.enum';
 import type { Offer, OfferDiscount, OfferItemRule, OfferRef } from './offer.type';
 
 type Source = Record<string, unknown>;

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { PolledCache } from '../common/polled-cache';
 import { API_ENDPOINTS, ENDPOINT_INFO, type ApiEndpoint } from './api-endpoint';
 import { securitySettingsModel, SETTINGS_ID, type EndpointSettingsDoc, type SecuritySettingsDoc } from './security-settings.model';
-import { SecurityModule, type SecuritySettings } from './security.types';
+import { SecurityModule, type SecuritySettings } from './security.type';
 import { IpMatcher } from '../auth/ip/ip-matcher';
 import { parseIpEntry } from '../auth/ip/ip-entry';
 
@@ -33,8 +33,8 @@ export class SecurityStore extends PolledCache {
   private view: SecuritySettings = toView({ _id: SETTINGS_ID });
   private doc: SecuritySettingsDoc = { _id: SETTINGS_ID };
 
-  constructor(connection: Connection, logger: Logger, pollMs: number) {
-    super(connection, 'security', logger, pollMs);
+  constructor(connection: Connection, logger: Logger) {
+    super(connection, 'security', logger);
     this.model = securitySettingsModel(connection);
   }
 

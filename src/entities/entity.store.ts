@@ -1,12 +1,12 @@
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
-import { entityModels, toSourceDocument, type EntityDoc, type EntityModels } from '../entity.model';
-import { EntityKind } from '../entity-kind';
-import { tierView } from '../tier/tier.view';
-import { offerView } from '../offer/offer.view';
-import type { Tier } from '../tier/tier.type';
-import { OfferIndex } from './offer-index';
-import { PolledCache } from '../../common/polled-cache';
+import { entityModels, toSourceDocument, type EntityDoc, type EntityModels } from './entity.model';
+import { EntityKind } from './entity-kind.enum';
+import { tierView } from './tier/tier.view';
+import { offerView } from './offer/offer.view';
+import type { Tier } from './tier/tier.type';
+import { OfferIndex } from './offer/offer-index';
+import { PolledCache } from '../common/polled-cache';
 
 /** One immutable generation of the cache; a reload swaps the whole object. */
 interface Snapshot {
@@ -32,8 +32,8 @@ export class EntityStore extends PolledCache {
     offerListJson: '{"data":[]}',
   };
 
-  constructor(connection: Connection, logger: Logger, pollMs: number) {
-    super(connection, 'entities', logger, pollMs);
+  constructor(connection: Connection, logger: Logger) {
+    super(connection, 'entities', logger);
     this.models = entityModels(connection);
   }
 

@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { EntityKind } from '../entity-kind';
+import { EntityKind } from '../entity-kind.enum';
 
 @ObjectType()
 export class ImportResult {

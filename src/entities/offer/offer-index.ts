@@ -1,4 +1,4 @@
-import type { Offer } from '../offer/offer.type';
+import type { Offer } from './offer.type';
 
 export interface OfferQuery {
   activeAt?: Date;

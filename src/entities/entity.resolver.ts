@@ -4,8 +4,7 @@ import { Offer, OfferConnection } from './offer/offer.type';
 import { OfferFilter } from './offer/offer.filter.input';
 import { ApiEndpoint } from '../security/api-endpoint';
 import { RootField } from '../security/root-field';
-import { decodeCursor, pageSize, paginate, type Connection } from '../common/pagination';
-import { badUserInput } from '../common/errors';
+import { pageOfSorted, type Page } from '../common/pagination';
 import type { RequestContext } from '../graphql/context';
 
 @Resolver()
@@ -35,9 +34,7 @@ export class EntitiesResolver {
     @Arg('filter', () => OfferFilter, { nullable: true }) filter?: OfferFilter,
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
-  ): Connection<Offer> {
-    const after_ = after === undefined || after === null ? undefined : decodeCursor(after);
-    if (after_ !== undefined && typeof after_ !== 'string') throw badUserInput('"after" is not an offer cursor');
+  ): Page<Offer> {
     const items = ctx.services.entities.offers().query({
       activeAt: filter?.activeAt ?? undefined,
       segmentId: filter?.segmentId ?? undefined,
@@ -45,11 +42,11 @@ export class EntitiesResolver {
       type: filter?.type ?? undefined,
       cardEnabled: filter?.cardEnabled ?? undefined,
     });
-    return paginate(items, {
-      first: pageSize(first),
-      after: after_,
+    return pageOfSorted(items, { first, after }, {
       keyOf: (offer) => offer.id,
       compare: (a, b) => (a < b ? -1 : a > b ? 1 : 0),
+      isKey: (key): key is string => typeof key === 'string',
+      what: 'an offer',
     });
   }
 }

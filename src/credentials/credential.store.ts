@@ -64,8 +64,8 @@ export class CredentialStore extends PolledCache implements KnownKeys {
   /** The last four characters of every key: what the error log shows of a key anyway. */
   private tails = new Set<string>();
 
-  constructor(connection: Connection, secretsKey: Buffer, logger: Logger, pollMs: number) {
-    super(connection, 'credentials', logger, pollMs);
+  constructor(connection: Connection, secretsKey: Buffer, logger: Logger) {
+    super(connection, 'credentials', logger);
     this.model = credentialModel(connection);
     this.box = new SecretBox(secretsKey);
   }
