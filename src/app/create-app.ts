@@ -7,7 +7,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config';
-import type { Services } from './services';
+import type { Services } from '../graphql/context';
 import type { RequestContext } from '../graphql/context';
 import { buildApiSchema } from '../graphql/schema';
 import { createFormatError } from '../graphql/format-error';

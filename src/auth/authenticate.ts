@@ -1,4 +1,4 @@
-import { apiKeyHint } from '../errorlog/redaction';
+import { apiKeyHint } from '../credentials/key-hint';
 import type { CredentialLookup, CredentialStore } from '../credentials/credential.store';
 import type { RawRequest } from '../call/raw-request';
 import { hasEscherAuthorization, verifySignedRequest, type EscherConfig } from './escher';

@@ -1,7 +1,7 @@
 import type { GraphQLError } from 'graphql';
 import { forbidden, unauthenticated } from '../common/errors';
 import type { SecurityStore } from '../security/security.store';
-import type { FieldAccess } from '../security/root-field';
+import type { FieldAccess } from './root-field';
 import type { AuthState } from './auth-state';
 
 /**

@@ -5,7 +5,7 @@ import { PolledCache } from '../common/polled-cache';
 import { credentialModel, type CredentialDoc, type Role } from './credential.model';
 import { SecretBox } from './secret-box';
 import type { ApiCredential, CredentialRole } from './credential.type';
-import type { KnownKeys } from '../errorlog/redaction';
+import type { KnownKeys } from './key-hint';
 
 export interface ActiveCredential {
   key: string;

@@ -4,18 +4,23 @@ import { EventInput } from './event.input';
 import { tierStanding } from './tier-standing';
 import type { Tier } from '../entities/tier/tier.type';
 import { ApiEndpoint } from '../security/api-endpoint';
-import { RootField } from '../security/root-field';
+import { RootField } from '../auth/root-field';
 import type { Page } from '../common/pagination';
-import type { RequestContext } from '../graphql/context';
+import type { ResolverContext } from '../call/context';
+import type { CustomerService } from './customer.service';
+import type { EntityStore } from '../entities/entity.store';
+
+/** The services these resolvers use. */
+type Context = ResolverContext<{ customers: CustomerService; entities: EntityStore }>;
 
 /**
  * The tier entities a response uses, taken from the in-memory entity cache once per request,
  * so every customer of one response is ranked against the same generation of tiers even if
  * the cache reloads meanwhile. Keyed weakly by the request context: nothing outlives it.
  */
-const tiersOfRequest = new WeakMap<RequestContext, Tier[]>();
+const tiersOfRequest = new WeakMap<Context, Tier[]>();
 
-function requestTiers(ctx: RequestContext): Tier[] {
+function requestTiers(ctx: Context): Tier[] {
   let tiers = tiersOfRequest.get(ctx);
   if (!tiers) {
     tiers = ctx.services.entities.tiers();
@@ -28,12 +33,12 @@ function requestTiers(ctx: RequestContext): Tier[] {
 export class CustomerResolver {
   @Query(() => Customer, { nullable: true, description: 'One customer; null when no customer has that id.' })
   @RootField({ endpoint: ApiEndpoint.CUSTOMER })
-  customer(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Customer | null> {
+  customer(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Customer | null> {
     return ctx.services.customers.find(id);
   }
 
   @FieldResolver(() => [CustomerTier], { description: 'Standing in every tier structure that has levels.' })
-  tiers(@Root() customer: Customer, @Ctx() ctx: RequestContext): CustomerTier[] {
+  tiers(@Root() customer: Customer, @Ctx() ctx: Context): CustomerTier[] {
     // No database call: the tiers come from the entity cache, once per request.
     return tierStanding(requestTiers(ctx), customer.accounts);
   }
@@ -41,7 +46,7 @@ export class CustomerResolver {
   @FieldResolver(() => CustomerEventConnection, { description: 'Accepted events, newest first.' })
   events(
     @Root() customer: Customer,
-    @Ctx() ctx: RequestContext,
+    @Ctx() ctx: Context,
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ): Promise<Page<CustomerEvent>> {
@@ -56,7 +61,7 @@ export class EventResolver {
       'Applies one customer event atomically. A refused event (bad data, unknown customer, spend beyond the balance, duplicate opt_in) is BAD_USER_INPUT and changes nothing.',
   })
   @RootField({ endpoint: ApiEndpoint.EVENTS })
-  async submitEvent(@Arg('input', () => EventInput) input: EventInput, @Ctx() ctx: RequestContext): Promise<EventResult> {
+  async submitEvent(@Arg('input', () => EventInput) input: EventInput, @Ctx() ctx: Context): Promise<EventResult> {
     const customer = await ctx.services.customers.submit(input, ctx.auth.keyHint);
     return { accepted: true, customer };
   }

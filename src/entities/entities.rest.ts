@@ -1,9 +1,10 @@
 import { EntityKind } from './entity-kind.enum';
-import type { Services } from '../app/services';
+import type { EntityStore } from './entity.store';
+import type { SecurityStore } from '../security/security.store';
 import type { Call, CallResponse } from '../call/call';
 import { authorize } from '../auth/authorize';
 import { ApiEndpoint } from '../security/api-endpoint';
-import { jsonResponse, restErrorBody } from '../http/respond';
+import { jsonResponse, restErrorBody } from '../call/response';
 
 const ROUTE = /^\/entities\/(tiers\/tier|offers\/offer)(?:\/([^/]+))?\/?$/;
 
@@ -12,7 +13,7 @@ const ROUTE = /^\/entities\/(tiers\/tier|offers\/offer)(?:\/([^/]+))?\/?$/;
  * `{"data": ...}` envelope, behind the same authentication and ENTITIES endpoint rules as
  * GraphQL. List bodies are pre-serialised by the entity cache.
  */
-export function handleEntities(services: Services, call: Call): CallResponse {
+export function handleEntities(services: { entities: EntityStore; security: SecurityStore }, call: Call): CallResponse {
   const raw = call.request;
   const restError = (status: number, code: string, message: string) => restErrorBody(status, code, message, call.requestId);
   const match = ROUTE.exec(raw.path);

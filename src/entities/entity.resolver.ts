@@ -3,34 +3,38 @@ import { Tier } from './tier/tier.type';
 import { Offer, OfferConnection } from './offer/offer.type';
 import { OfferFilter } from './offer/offer.filter.input';
 import { ApiEndpoint } from '../security/api-endpoint';
-import { RootField } from '../security/root-field';
+import { RootField } from '../auth/root-field';
 import { pageOfSorted, type Page } from '../common/pagination';
-import type { RequestContext } from '../graphql/context';
+import type { ResolverContext } from '../call/context';
+import type { EntityStore } from './entity.store';
+
+/** The services these resolvers use. */
+type Context = ResolverContext<{ entities: EntityStore }>;
 
 @Resolver()
 export class EntitiesResolver {
   @Query(() => [Tier], { description: 'All tier structures.' })
   @RootField({ endpoint: ApiEndpoint.ENTITIES })
-  tiers(@Ctx() ctx: RequestContext): Tier[] {
+  tiers(@Ctx() ctx: Context): Tier[] {
     return ctx.services.entities.tiers();
   }
 
   @Query(() => Tier, { nullable: true })
   @RootField({ endpoint: ApiEndpoint.ENTITIES })
-  tier(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Tier | undefined {
+  tier(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Tier | undefined {
     return ctx.services.entities.tier(id);
   }
 
   @Query(() => Offer, { nullable: true })
   @RootField({ endpoint: ApiEndpoint.ENTITIES })
-  offer(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Offer | undefined {
+  offer(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Offer | undefined {
     return ctx.services.entities.offers().get(id);
   }
 
   @Query(() => OfferConnection, { description: 'Offers ordered by id, filtered, in pages.' })
   @RootField({ endpoint: ApiEndpoint.ENTITIES })
   offers(
-    @Ctx() ctx: RequestContext,
+    @Ctx() ctx: Context,
     @Arg('filter', () => OfferFilter, { nullable: true }) filter?: OfferFilter,
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,

@@ -2,10 +2,14 @@ import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
 import { ErrorLog, ErrorLogConnection } from './errorlog.type';
 import { ErrorLogFilter } from './errorlog.filter.input';
 import type { ErrorLogDoc } from './errorlog.model';
-import { MANAGEMENT_OPERATION, RootField } from '../security/root-field';
+import { MANAGEMENT_OPERATION, RootField } from '../auth/root-field';
 import { pageNewestFirst, type Page } from '../common/pagination';
 import { badUserInput } from '../common/errors';
-import type { RequestContext } from '../graphql/context';
+import type { ResolverContext } from '../call/context';
+import type { ErrorLogService } from './errorlog.service';
+
+/** The services these resolvers use. */
+type Context = ResolverContext<{ errorLog: ErrorLogService }>;
 
 function toErrorLog(doc: ErrorLogDoc): ErrorLog {
   return { ...doc, id: doc._id.toHexString(), requestId: doc.requestId ?? null, truncated: doc.truncated === true };
@@ -31,7 +35,7 @@ export class ErrorLogResolver {
   @Query(() => ErrorLogConnection, { description: 'Failed calls, newest first.' })
   @RootField(MANAGEMENT_OPERATION)
   async errorLogs(
-    @Ctx() ctx: RequestContext,
+    @Ctx() ctx: Context,
     @Arg('filter', () => ErrorLogFilter, { nullable: true }) filter?: ErrorLogFilter,
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
@@ -48,7 +52,7 @@ export class ErrorLogResolver {
 
   @Query(() => ErrorLog, { nullable: true })
   @RootField(MANAGEMENT_OPERATION)
-  async errorLog(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<ErrorLog | null> {
+  async errorLog(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ErrorLog | null> {
     if (!/^[0-9a-f]{24}$/i.test(id)) throw badUserInput(`"${id.slice(0, 64)}" is not an error log id`);
     const doc = await ctx.services.errorLog.model.findById(id).lean<ErrorLogDoc>();
     return doc ? toErrorLog(doc) : null;

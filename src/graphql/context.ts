@@ -1,12 +1,22 @@
-import type { Services } from '../app/services';
-import type { ActiveCredential } from '../credentials/credential.store';
-import type { AuthState } from '../auth/auth-state';
-import type { Call } from '../call/call';
+import type { EntityStore } from '../entities/entity.store';
+import type { ImportService } from '../entities/import/import.service';
+import type { SecurityStore } from '../security/security.store';
+import type { CredentialStore } from '../credentials/credential.store';
+import type { Authenticator } from '../auth/authenticate';
+import type { ErrorLogService } from '../errorlog/errorlog.service';
+import type { CustomerService } from '../customers/customer.service';
+import type { ResolverContext } from '../call/context';
 
-/** What every resolver receives; built once per request from its call record. */
-export interface RequestContext {
-  services: Services;
-  call: Call;
-  /** The call's authentication, known to carry a credential: without one GraphQL never runs. */
-  auth: AuthState & { credential: ActiveCredential };
+/** The long-lived parts every request may use; one set per server instance. */
+export interface Services {
+  entities: EntityStore;
+  imports: ImportService;
+  security: SecurityStore;
+  credentials: CredentialStore;
+  authenticator: Authenticator;
+  errorLog: ErrorLogService;
+  customers: CustomerService;
 }
+
+/** What every resolver receives (each one declares the slice of `services` it uses). */
+export type RequestContext = ResolverContext<Services>;

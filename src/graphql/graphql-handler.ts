@@ -1,8 +1,8 @@
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { RequestContext } from './context';
-import type { Services } from '../app/services';
+import type { Services } from './context';
 import type { Call, CallResponse, RawRequest } from '../call/call';
-import { graphqlErrorBody, jsonResponse, CORS_HEADERS } from '../http/respond';
+import { graphqlErrorBody, jsonResponse } from '../call/response';
 import { unauthenticated } from '../common/errors';
 
 function parseJsonBody(raw: RawRequest): { ok: true; body: unknown } | { ok: false; message: string } {
@@ -36,7 +36,7 @@ function withRequestId(body: string, requestId: string): string {
 export async function handleGraphQL(apollo: ApolloServer<RequestContext>, services: Services, call: Call): Promise<CallResponse> {
   const raw = call.request;
   const parsed = parseJsonBody(raw);
-  if (!parsed.ok) return jsonResponse(400, graphqlErrorBody(parsed.message, 'BAD_REQUEST', call.requestId), CORS_HEADERS);
+  if (!parsed.ok) return jsonResponse(400, graphqlErrorBody(parsed.message, 'BAD_REQUEST', call.requestId));
 
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(raw.headers)) {
@@ -56,7 +56,7 @@ export async function handleGraphQL(apollo: ApolloServer<RequestContext>, servic
     },
   });
 
-  const outHeaders: Record<string, string> = { ...CORS_HEADERS };
+  const outHeaders: Record<string, string> = {};
   for (const [name, value] of response.headers) outHeaders[name] = value;
   const status = response.status ?? 200;
   let body: string;

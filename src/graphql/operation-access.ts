@@ -8,7 +8,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { ApiEndpoint } from '../security/api-endpoint';
-import { ACCESS_EXTENSION, MANAGEMENT_OPERATION, type FieldAccess } from '../security/root-field';
+import { ACCESS_EXTENSION, MANAGEMENT_OPERATION, type FieldAccess } from '../auth/root-field';
 
 /**
  * Every root field an operation selects, through aliases, fragment spreads and inline

@@ -3,8 +3,8 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { buildSchemaSync, type AuthChecker } from 'type-graphql';
 import { EntitiesResolver } from '../entities/entity.resolver';
 import { ImportResolver } from '../entities/import/import.resolver';
-import { SecurityResolver } from '../security/security.resolver';
-import { CredentialResolver } from '../credentials/credential.resolver';
+import { SecurityResolver } from '../management/security.resolver';
+import { CredentialResolver } from '../management/credential.resolver';
 import { ErrorLogResolver } from '../errorlog/errorlog.resolver';
 import { CustomerResolver, EventResolver } from '../customers/customer.resolver';
 import { forbidden } from '../common/errors';

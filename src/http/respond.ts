@@ -1,12 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { CallResponse } from '../call/call';
 
-const JSON_TYPE = 'application/json; charset=utf-8';
-
-export function jsonResponse(status: number, body: string | object, headers: Record<string, string> = {}): CallResponse {
-  return { status, headers: { 'content-type': JSON_TYPE, ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) };
-}
-
 /** The only place a response is written. */
 export function writeResponse(res: ServerResponse, response: CallResponse): void {
   if (res.headersSent) {
@@ -15,16 +9,6 @@ export function writeResponse(res: ServerResponse, response: CallResponse): void
   }
   res.writeHead(response.status, { ...response.headers, 'content-length': Buffer.byteLength(response.body) });
   res.end(response.body);
-}
-
-/** The error envelope of /graphql: GraphQL's own `errors`, for refusals made before GraphQL runs too. */
-export function graphqlErrorBody(message: string, code: string, requestId: string): object {
-  return { errors: [{ message, extensions: { code, requestId } }] };
-}
-
-/** The error envelope of the `/entities` paths and of unknown paths. */
-export function restErrorBody(status: number, code: string, message: string, requestId: string): object {
-  return { error: { status, code, message, requestId } };
 }
 
 export const CORS_HEADERS: Record<string, string> = {

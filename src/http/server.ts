@@ -1,14 +1,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import type { Logger } from 'pino';
-import type { Services } from '../app/services';
+import type { Services } from '../graphql/context';
 import type { RequestContext } from '../graphql/context';
 import { handleGraphQL } from '../graphql/graphql-handler';
 import { handleEntities } from '../entities/entities.rest';
 import { newCall, type Call, type CallResponse } from '../call/call';
 import { ApiEndpoint } from '../security/api-endpoint';
 import { BodyTooLargeError, ClientAbortedError, readBody } from './read-body';
-import { CORS_HEADERS, graphqlErrorBody, jsonResponse, restErrorBody, writeResponse } from './respond';
+import { graphqlErrorBody, jsonResponse, restErrorBody } from '../call/response';
+import { CORS_HEADERS, writeResponse } from './respond';
 import { requestIdOf } from './request-id';
 
 export interface HttpServerOptions {
@@ -32,7 +33,7 @@ const isGraphQLPath = (path: string) => path === '/graphql' || path === '/graphq
 /** One error envelope per path family: GraphQL's `errors` on /graphql, `{error}` elsewhere. */
 function errorResponse(path: string, status: number, code: string, message: string, requestId: string): CallResponse {
   return isGraphQLPath(path)
-    ? jsonResponse(status, graphqlErrorBody(message, code, requestId), CORS_HEADERS)
+    ? jsonResponse(status, graphqlErrorBody(message, code, requestId))
     : jsonResponse(status, restErrorBody(status, code, message, requestId));
 }
 
@@ -78,6 +79,8 @@ export function createHttpServer(options: HttpServerOptions): Server {
     });
     if (path.startsWith('/entities')) call.endpoints = [ApiEndpoint.ENTITIES];
     call.response = await answerApiCall(req, call);
+    // Browsers call /graphql from other origins (Sandbox's iframe); the Entities API is for servers.
+    if (path === '/graphql') call.response.headers = { ...CORS_HEADERS, ...call.response.headers };
     writeResponse(res, call.response);
     onCallDone?.(call);
   }

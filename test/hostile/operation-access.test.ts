@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { GraphQLList, GraphQLObjectType, GraphQLSchema, GraphQLString, parse, type GraphQLFieldConfig, type GraphQLResolveInfo, type OperationDefinitionNode } from 'graphql';
 import { operationAccess } from '../../src/graphql/operation-access';
 import { buildApiSchema } from '../../src/graphql/schema';
-import { ACCESS_EXTENSION, MANAGEMENT_OPERATION, type FieldAccess } from '../../src/security/root-field';
+import { ACCESS_EXTENSION, MANAGEMENT_OPERATION, type FieldAccess } from '../../src/auth/root-field';
 import { ApiEndpoint } from '../../src/security/api-endpoint';
 import type { RequestContext } from '../../src/graphql/context';
 import { newCall, type RawRequest } from '../../src/call/call';

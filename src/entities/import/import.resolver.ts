@@ -4,9 +4,13 @@ import { EntityKind } from '../entity-kind.enum';
 import { ImportResult } from './import.type';
 import { ImportValidationError } from './import.service';
 import { describeProblems } from './validate-documents';
-import { MANAGEMENT_OPERATION, RootField } from '../../security/root-field';
+import { MANAGEMENT_OPERATION, RootField } from '../../auth/root-field';
 import { badUserInput } from '../../common/errors';
-import type { RequestContext } from '../../graphql/context';
+import type { ResolverContext } from '../../call/context';
+import type { ImportService } from './import.service';
+
+/** The services these resolvers use. */
+type Context = ResolverContext<{ imports: ImportService }>;
 
 @Resolver()
 export class ImportResolver {
@@ -22,7 +26,7 @@ export class ImportResolver {
     // null-prototype objects of documents written inside the query text and is data when a
     // document has a `constructor` key.
     @Arg('documents', () => [GraphQLJSONObject], { validate: false }) documents: Record<string, unknown>[],
-    @Ctx() ctx: RequestContext,
+    @Ctx() ctx: Context,
   ): Promise<ImportResult> {
     try {
       const outcome = await ctx.services.imports.import(entity, documents, describeProblems);
@@ -45,7 +49,7 @@ export class ImportResolver {
   deleteEntity(
     @Arg('entity', () => EntityKind) entity: EntityKind,
     @Arg('id', () => ID) id: string,
-    @Ctx() ctx: RequestContext,
+    @Ctx() ctx: Context,
   ): Promise<boolean> {
     return ctx.services.imports.delete(entity, id);
   }

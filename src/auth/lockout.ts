@@ -1,7 +1,7 @@
-import { ApiEndpoint } from './api-endpoint';
-import type { SecuritySettingsDoc } from './security-settings.model';
-import { IpMatcher } from '../auth/ip/ip-matcher';
-import type { AuthState } from '../auth/auth-state';
+import { ApiEndpoint } from '../security/api-endpoint';
+import type { SecuritySettingsDoc } from '../security/security-settings.model';
+import { IpMatcher } from './ip/ip-matcher';
+import type { AuthState } from './auth-state';
 
 /**
  * Why applying `after` would refuse the very request that asks for it, or undefined when it

@@ -1,9 +1,13 @@
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
-import { ApiCredential, NewApiCredential } from './credential.type';
-import { CreateApiCredentialInput } from './credential.input';
-import { MANAGEMENT_OPERATION, RootField } from '../security/root-field';
+import { ApiCredential, NewApiCredential } from '../credentials/credential.type';
+import { CreateApiCredentialInput } from '../credentials/credential.input';
+import { MANAGEMENT_OPERATION, RootField } from '../auth/root-field';
 import { badUserInput } from '../common/errors';
-import type { RequestContext } from '../graphql/context';
+import type { ResolverContext } from '../call/context';
+import type { CredentialStore } from '../credentials/credential.store';
+
+/** The services these resolvers use. */
+type Context = ResolverContext<{ credentials: CredentialStore }>;
 
 const ADMIN = MANAGEMENT_OPERATION;
 
@@ -11,7 +15,7 @@ const ADMIN = MANAGEMENT_OPERATION;
 export class CredentialResolver {
   @Query(() => [ApiCredential], { description: 'Every API key, revoked ones included. Never the secrets.' })
   @RootField(ADMIN)
-  apiCredentials(@Ctx() ctx: RequestContext): Promise<ApiCredential[]> {
+  apiCredentials(@Ctx() ctx: Context): Promise<ApiCredential[]> {
     return ctx.services.credentials.list();
   }
 
@@ -19,14 +23,14 @@ export class CredentialResolver {
   @RootField(ADMIN)
   createApiCredential(
     @Arg('input', () => CreateApiCredentialInput) input: CreateApiCredentialInput,
-    @Ctx() ctx: RequestContext,
+    @Ctx() ctx: Context,
   ): Promise<NewApiCredential> {
     return ctx.services.credentials.create(input.name, input.role);
   }
 
   @Mutation(() => ApiCredential, { description: 'Revokes a key at once on every instance; revoking twice keeps the first time.' })
   @RootField(ADMIN)
-  async revokeApiCredential(@Arg('key', () => String) key: string, @Ctx() ctx: RequestContext): Promise<ApiCredential> {
+  async revokeApiCredential(@Arg('key', () => String) key: string, @Ctx() ctx: Context): Promise<ApiCredential> {
     if (key === ctx.auth.credential?.key) {
       throw badUserInput('a credential cannot revoke itself; use another admin key');
     }

@@ -1,5 +1,5 @@
 import { Authorized, Extensions } from 'type-graphql';
-import { ApiEndpoint } from './api-endpoint';
+import { ApiEndpoint } from '../security/api-endpoint';
 
 /**
  * What a root field needs, read by the authentication step from the schema's field

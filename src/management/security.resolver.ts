@@ -1,12 +1,16 @@
 import { Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
-import { SecuritySettings } from './security.type';
-import { IpFilterArgs, SecurityModuleArgs, SignatureEnforcementArgs } from './security.input';
-import { MANAGEMENT_OPERATION, RootField } from './root-field';
-import { LockoutError, SettingsLimitError, UnknownEntryError } from './security.store';
-import { lockoutReason } from './lockout';
-import type { SecuritySettingsDoc } from './security-settings.model';
+import { SecuritySettings } from '../security/security.type';
+import { IpFilterArgs, SecurityModuleArgs, SignatureEnforcementArgs } from '../security/security.input';
+import { MANAGEMENT_OPERATION, RootField } from '../auth/root-field';
+import { LockoutError, SettingsLimitError, UnknownEntryError } from '../security/security.store';
+import { lockoutReason } from '../auth/lockout';
+import type { SecuritySettingsDoc } from '../security/security-settings.model';
 import { badUserInput } from '../common/errors';
-import type { RequestContext } from '../graphql/context';
+import type { ResolverContext } from '../call/context';
+import type { SecurityStore } from '../security/security.store';
+
+/** The services these resolvers use. */
+type Context = ResolverContext<{ security: SecurityStore }>;
 
 const ADMIN = MANAGEMENT_OPERATION;
 
@@ -22,37 +26,37 @@ async function userErrors<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /** Every change is checked against the request making it: it must not lock itself out. */
-const notLockingOut = (ctx: RequestContext) => (after: SecuritySettingsDoc) => lockoutReason(after, ctx.auth);
+const notLockingOut = (ctx: Context) => (after: SecuritySettingsDoc) => lockoutReason(after, ctx.auth);
 
 @Resolver()
 export class SecurityResolver {
   @Query(() => SecuritySettings, { description: 'Modules on/off and every endpoint with its IP filter and signature enforcement.' })
   @RootField(ADMIN)
-  securitySettings(@Ctx() ctx: RequestContext): SecuritySettings {
+  securitySettings(@Ctx() ctx: Context): SecuritySettings {
     return ctx.services.security.settings();
   }
 
   @Mutation(() => SecuritySettings)
   @RootField(ADMIN)
-  setSecurityModule(@Args(() => SecurityModuleArgs) args: SecurityModuleArgs, @Ctx() ctx: RequestContext) {
+  setSecurityModule(@Args(() => SecurityModuleArgs) args: SecurityModuleArgs, @Ctx() ctx: Context) {
     return userErrors(() => ctx.services.security.setModule(args.module, args.enabled, notLockingOut(ctx)));
   }
 
   @Mutation(() => SecuritySettings, { description: 'Allows an address or CIDR range on an endpoint (stored normalised).' })
   @RootField(ADMIN)
-  addIpFilter(@Args(() => IpFilterArgs) args: IpFilterArgs, @Ctx() ctx: RequestContext) {
+  addIpFilter(@Args(() => IpFilterArgs) args: IpFilterArgs, @Ctx() ctx: Context) {
     return userErrors(() => ctx.services.security.addIpFilter(args.endpoint, args.entry, notLockingOut(ctx)));
   }
 
   @Mutation(() => SecuritySettings)
   @RootField(ADMIN)
-  removeIpFilter(@Args(() => IpFilterArgs) args: IpFilterArgs, @Ctx() ctx: RequestContext) {
+  removeIpFilter(@Args(() => IpFilterArgs) args: IpFilterArgs, @Ctx() ctx: Context) {
     return userErrors(() => ctx.services.security.removeIpFilter(args.endpoint, args.entry, notLockingOut(ctx)));
   }
 
   @Mutation(() => SecuritySettings)
   @RootField(ADMIN)
-  setSignatureEnforcement(@Args(() => SignatureEnforcementArgs) args: SignatureEnforcementArgs, @Ctx() ctx: RequestContext) {
+  setSignatureEnforcement(@Args(() => SignatureEnforcementArgs) args: SignatureEnforcementArgs, @Ctx() ctx: Context) {
     return userErrors(() =>
       ctx.services.security.setSignatureEnforcement(args.endpoint, args.enforced, notLockingOut(ctx)),
     );
