@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 'use strict';
-// Runs the compiled suite with Node's own test runner. Node 20 has no glob support in
-// `node --test`, so the files are listed here; one process per file keeps each file's
-// database and servers apart.
-const { readdirSync, statSync } = require('node:fs');
+// Runs the compiled suite with Node's own test runner: the server's (dist/test) and every
+// workspace package's (packages/*/dist/test), so one `npm test` runs everything. Node 20 has
+// no glob support in `node --test`, so the files are listed here; one process per file
+// keeps each file's database and servers apart.
+const { existsSync, readdirSync, statSync } = require('node:fs');
 const { join } = require('node:path');
 const { spawnSync } = require('node:child_process');
 
@@ -17,11 +18,18 @@ function collect(dir) {
   return out;
 }
 
+const root = join(__dirname, '..');
+const packagesDir = join(root, 'packages');
+const testDirs = [join(root, 'dist', 'test')];
+if (existsSync(packagesDir)) {
+  for (const name of readdirSync(packagesDir).sort()) testDirs.push(join(packagesDir, name, 'dist', 'test'));
+}
+
 const filter = process.argv.slice(2);
-let files = collect(join(__dirname, '..', 'dist', 'test')).sort();
+let files = testDirs.filter((dir) => existsSync(dir)).flatMap(collect).sort();
 if (filter.length) files = files.filter((f) => filter.some((p) => f.includes(p)));
 if (files.length === 0) {
-  console.error('no test files found under dist/test');
+  console.error('no test files found under dist/test or packages/*/dist/test');
   process.exit(1);
 }
 const concurrency = process.env.TEST_CONCURRENCY ?? '2';

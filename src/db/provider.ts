@@ -36,7 +36,7 @@ export interface ProvideMongoOptions {
  *      only when a binary is already on this machine (MONGOMS_SYSTEM_BINARY, `mongod` on
  *      PATH, or mongodb-memory-server's download cache) or downloading was explicitly
  *      allowed with MONGOMS_ALLOW_DOWNLOAD=1 — an offline machine must never hang here;
- *   3. the in-process wire-protocol stand-in.
+ *   3. the in-process wire-protocol stand-in (packages/mongo-standin).
  * Logs one info line naming the choice and the reason.
  */
 export async function provideMongo(opts: ProvideMongoOptions): Promise<MongoProvider> {
@@ -66,8 +66,7 @@ export async function provideMongo(opts: ProvideMongoOptions): Promise<MongoProv
     }
   }
 
-  // Required lazily: deployments with MONGODB_URI never load the stand-in.
-  const { StandInServer } = await import('./standin');
+  const { StandInServer } = await loadDevDependency('@loyalty/mongo-standin', () => import('@loyalty/mongo-standin'));
   const server = new StandInServer({ logger: logger.child({ component: 'mongo-standin' }) });
   await server.start();
   logger.info({ provider: 'standin', reason }, `MongoDB: using in-process wire-protocol stand-in (${reason})`);
@@ -79,6 +78,29 @@ export async function provideMongo(opts: ProvideMongoOptions): Promise<MongoProv
     resume: () => server.resume(),
   };
 }
+
+/**
+ * The embedded database (the stand-in, and mongodb-memory-server for a local mongod) comes
+ * from development dependencies, loaded only on the branch that uses it: production sets
+ * MONGODB_URI (required when NODE_ENV=production) and installs with `--omit=dev`, so it
+ * never has or loads them.
+ */
+async function loadDevDependency<T>(name: string, load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e?.code === 'MODULE_NOT_FOUND' && e.message.includes(`'${name}'`)) {
+      throw new Error(
+        `Cannot load ${name}: the embedded database needs the dev dependencies: run npm ci without --omit=dev, or set MONGODB_URI`,
+        { cause: err },
+      );
+    }
+    throw err;
+  }
+}
+
+const loadMongoMemoryServer = () => loadDevDependency('mongodb-memory-server-core', () => import('mongodb-memory-server-core'));
 
 function externalProvider(uri: string): MongoProvider {
   const refuse = (what: string) => async (): Promise<void> => {
@@ -169,7 +191,7 @@ async function locateMongod(logger: Logger): Promise<LocatedBinary | undefined> 
   const anyCache = (await Promise.all(cacheDirs.map(exists))).some(Boolean);
   if (anyCache) {
     try {
-      const { DryMongoBinary } = await import('mongodb-memory-server-core');
+      const { DryMongoBinary } = await loadMongoMemoryServer();
       const found = await withTimeout(
         DryMongoBinary.generateOptions({}).then((o) => DryMongoBinary.locateBinary(o)),
         CACHE_LOOKUP_TIMEOUT_MS,
@@ -183,7 +205,7 @@ async function locateMongod(logger: Logger): Promise<LocatedBinary | undefined> 
 
   if (env.MONGOMS_ALLOW_DOWNLOAD === '1') {
     try {
-      const { MongoBinary } = await import('mongodb-memory-server-core');
+      const { MongoBinary } = await loadMongoMemoryServer();
       const path = await withTimeout(MongoBinary.getPath({}), DOWNLOAD_TIMEOUT_MS, 'downloading mongod');
       return { path, source: 'download' };
     } catch (err) {
@@ -205,7 +227,7 @@ async function mongodVersion(binaryPath: string): Promise<string> {
 }
 
 async function startMongod(binaryPath: string, version: string, dbName: string): Promise<MongoProvider> {
-  const { MongoMemoryReplSet } = await import('mongodb-memory-server-core');
+  const { MongoMemoryReplSet } = await loadMongoMemoryServer();
   // A replica set rather than a standalone so transactions and change streams work.
   const replSet = new MongoMemoryReplSet({
     binary: { systemBinary: binaryPath, version },

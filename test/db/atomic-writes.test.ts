@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import type { Collection, Document } from 'mongodb';
 import mongoose, { type Connection } from 'mongoose';
 import pino from 'pino';
-import { StandInServer } from '../../src/db/standin';
+import { StandInServer } from '@loyalty/mongo-standin';
 import { STANDALONE_WARNING, detectAtomicWrites } from '../../src/db/transactions';
 import { OneAtATime } from '../../src/common/one-at-a-time';
 import { createApp } from '../../src/app/create-app';

@@ -7,11 +7,16 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { connect as netConnect } from 'node:net';
-import { Decimal128, Double, Long, ObjectId, UUID, type Document } from 'bson';
-import mongoose, { Schema, type Connection, type Model } from 'mongoose';
+import mongoose, { mongo, Schema, type Connection, type Model } from 'mongoose';
 import pino from 'pino';
 import { provideMongo, withDatabaseName, type MongoProvider } from '../../src/db/provider';
 import { guardRawFieldLookup } from '../../src/db/raw-fields-guard';
+
+// The driver's own BSON classes: what it encodes and decodes, whichever server answers.
+const { Decimal128, Double, Long, ObjectId, UUID } = mongo;
+type Long = mongo.Long;
+type ObjectId = mongo.ObjectId;
+type Document = mongo.Document;
 
 interface LogLine {
   level: number;

@@ -94,3 +94,66 @@ describe('provideMongo without MONGODB_URI', { concurrency: true }, () => {
     assert.ok(result.lines.some((l) => l.level === 40 && /MONGOMS_SYSTEM_BINARY/.test(l.msg)));
   });
 });
+
+/**
+ * The embedded database comes from development dependencies (packages/mongo-standin and
+ * mongodb-memory-server-core); production installs without them and sets MONGODB_URI.
+ */
+describe('the embedded database is a development dependency', () => {
+  const EMBEDDED = ['/mongo-standin/', '/mingo/', '/mongodb-memory-server-core/'];
+
+  async function runChild(script: string): Promise<string> {
+    const sandbox = await scratchDir('provider-deps-');
+    const { stdout } = await run(process.execPath, ['-e', script], {
+      cwd: sandbox,
+      timeout: 20_000,
+      env: {
+        HOME: sandbox,
+        PATH: sandbox,
+        PROVIDER_MODULE: resolve(__dirname, '../../src/db/provider'),
+        APP_MODULE: resolve(__dirname, '../../src/app/create-app'),
+        PINO_MODULE: require.resolve('pino'),
+        EMBEDDED: JSON.stringify(EMBEDDED),
+      },
+    });
+    return stdout;
+  }
+
+  test('with MONGODB_URI, the server and the provider never load the stand-in, mingo or mongodb-memory-server', async () => {
+    const stdout = await runChild(`
+      require(process.env.APP_MODULE);
+      const { provideMongo } = require(process.env.PROVIDER_MODULE);
+      const pino = require(process.env.PINO_MODULE);
+      const embedded = JSON.parse(process.env.EMBEDDED);
+      provideMongo({ uri: 'mongodb://db.example:27017/loyalty', logger: pino({ level: 'silent' }) }).then((p) => {
+        const loaded = Object.keys(require.cache).filter((f) => embedded.some((e) => f.includes(e)));
+        process.stdout.write(JSON.stringify({ kind: p.kind, loaded }));
+      });
+    `);
+    assert.deepEqual(JSON.parse(stdout), { kind: 'uri', loaded: [] });
+  });
+
+  test('without MONGODB_URI on an install without them: an error saying what to do', async () => {
+    // Makes require() answer as on an 'npm ci --omit=dev' install.
+    const stdout = await runChild(`
+      const Module = require('node:module');
+      const resolveFilename = Module._resolveFilename;
+      Module._resolveFilename = function (request, ...rest) {
+        if (request === '@loyalty/mongo-standin' || request === 'mongodb-memory-server-core') {
+          throw Object.assign(new Error("Cannot find module '" + request + "'"), { code: 'MODULE_NOT_FOUND' });
+        }
+        return resolveFilename.call(this, request, ...rest);
+      };
+      const { provideMongo } = require(process.env.PROVIDER_MODULE);
+      const pino = require(process.env.PINO_MODULE);
+      provideMongo({ logger: pino({ level: 'silent' }) }).then(
+        () => process.stdout.write('started'),
+        (err) => process.stdout.write(err.message),
+      );
+    `);
+    assert.equal(
+      stdout,
+      'Cannot load @loyalty/mongo-standin: the embedded database needs the dev dependencies: run npm ci without --omit=dev, or set MONGODB_URI',
+    );
+  });
+});

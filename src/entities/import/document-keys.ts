@@ -1,5 +1,8 @@
-import { calculateObjectSize } from 'bson';
+import { mongo } from 'mongoose';
 import { fieldPath } from '../../common/field-path';
+
+// The driver's own bson, so the size is the one the driver will send.
+const { calculateObjectSize } = mongo.BSON;
 
 /**
  * What an entity document may hold beyond its known fields. Documents are stored exactly as

@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import type { Logger } from 'pino';
+import type { Logger } from './logger';
 import type { ServerStats } from './commands/context';
 import { WireConnection } from './connection';
 import { CursorManager } from './cursors';
@@ -23,8 +23,8 @@ export interface StandInOptions {
 /**
  * An in-process server speaking the MongoDB wire protocol, for development and tests on
  * machines without mongod. It presents itself as the primary of a single-node replica set
- * with sessions, transactions and retryable writes. Data lives in memory only; the project
- * README lists what it does not do (durability, replication to other nodes, auth).
+ * with sessions, transactions and retryable writes. Data lives in memory only; the
+ * package README lists what it does not do (durability, replication to other nodes, auth).
  */
 export class StandInServer implements ServerStats {
   readonly store = new Store();

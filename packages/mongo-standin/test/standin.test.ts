@@ -1,15 +1,16 @@
 /**
  * Stand-in specific tests: wire-protocol details a driver rarely exercises (OP_QUERY,
  * checksums, moreToCome, split frames, malformed frames) and behaviour that cannot be
- * observed quickly on a real server (the TTL sweep). The conformance suite covers the rest.
+ * observed quickly on a real server (the TTL sweep). The server project's conformance suite
+ * (test/db/conformance.test.ts), which must also pass on a real MongoDB, covers the rest.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { deserialize, serialize, Long, ObjectId, UUID, type Document } from 'bson';
 import mongoose, { type Connection } from 'mongoose';
-import { StandInServer } from '../../src/db/standin';
-import { guardRawFieldLookup } from '../../src/db/raw-fields-guard';
+import { StandInServer } from '../src';
+import { guardRawFieldLookup } from './support/raw-fields-guard';
 
 const OP_REPLY = 1;
 const OP_QUERY = 2004;

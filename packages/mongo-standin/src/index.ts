@@ -3,3 +3,4 @@
  * MONGODB_URI never needs it.
  */
 export { StandInServer, type StandInOptions } from './server';
+export type { Logger } from './logger';

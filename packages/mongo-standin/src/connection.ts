@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import type { Logger } from 'pino';
+import type { Logger } from './logger';
 import { MAX_MESSAGE_SIZE_BYTES } from './commands/admin';
 import type { CommandContext, ConnectionInfo, ServerStats } from './commands/context';
 import type { CursorManager } from './cursors';
