@@ -1,5 +1,5 @@
 import type { App } from '../src/app/create-app';
-import type { RawRequest } from '../src/call/raw-request';
+import type { RawRequest } from '../src/common/raw-request';
 import { authorize } from '../src/auth/authorize';
 import { ApiEndpoint } from '../src/security/api-endpoint';
 import { antavoEscherConfig } from '../src/auth/escher';

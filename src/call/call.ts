@@ -1,8 +1,8 @@
 import type { AuthState } from '../auth/auth-state';
 import type { ApiEndpoint } from '../security/api-endpoint';
-import type { RawRequest } from './raw-request';
+import type { RawRequest } from '../common/raw-request';
 
-export type { RawRequest } from './raw-request';
+export type { RawRequest } from '../common/raw-request';
 
 /** What a handler answers; only the HTTP layer writes it. */
 export interface CallResponse {

@@ -79,9 +79,9 @@ function unknownCustomer(id: string) {
 function profileFields(data: ProfileData): { set: Partial<CustomerDoc>; history: Record<string, unknown> } {
   const set: Partial<CustomerDoc> = {};
   const history: Record<string, unknown> = {};
-  if (data.email !== undefined) (set.email = data.email), (history.email = data.email);
-  if (data.first_name !== undefined) (set.firstName = data.first_name), (history.first_name = data.first_name);
-  if (data.last_name !== undefined) (set.lastName = data.last_name), (history.last_name = data.last_name);
+  if (data.email !== undefined) set.email = history.email = data.email;
+  if (data.first_name !== undefined) set.firstName = history.first_name = data.first_name;
+  if (data.last_name !== undefined) set.lastName = history.last_name = data.last_name;
   // The password is never copied into the history, not even masked.
   return { set, history };
 }

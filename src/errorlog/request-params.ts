@@ -1,4 +1,4 @@
-import type { RawRequest } from '../call/raw-request';
+import type { RawRequest } from '../common/raw-request';
 
 /** The GraphQL parameters of a call, as sent, before redaction. */
 export interface GraphQLParams {

@@ -15,6 +15,7 @@ import { prepareForInsert } from './write';
 
 // mingo's stage table, loaded through its package export (TypeScript's node10 resolution
 // cannot see subpath exports, hence the untyped require).
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
 const MINGO_STAGES = new Set(Object.keys(require('mingo/operators/pipeline') as Record<string, unknown>));
 
 /** Stages the stand-in cannot honour. */
