@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Kind, parse, print } from 'graphql';
 import type { CallInfo } from '../../src/graphql/context';
-import { buildRecord } from '../../src/errorlog/build-record';
+import { buildRecord, cutBeforeRedaction } from '../../src/errorlog/build-record';
 import { paramsOf } from '../../src/errorlog/request-params';
 import {
   apiKeyHint,
@@ -483,6 +483,26 @@ describe('redactRequest and redactResponseBody', () => {
     });
   });
 
+  test('the password inside a Basic Authorization header is remembered, so its echoes are masked', () => {
+    const password = 'basic-Pw-4711';
+    const request = redactRequest({ headers: { authorization: `Basic ${Buffer.from(`jo:${password}`).toString('base64')}` } });
+    assert.equal(request.headers?.['authorization'], 'Basic ***');
+    const body = { errors: [{ message: `Basic credentials jo/${password} are not accepted` }] };
+    assert.deepEqual(redactResponseBody(body, request.secrets), { errors: [{ message: 'Basic credentials jo/*** are not accepted' }] });
+  });
+
+  test('a value too short to be scrubbed as an echo (a 3-digit CVV, a 2-digit PIN) is masked after its name in a message', () => {
+    // With and without a secret long enough to be scrubbed by value alongside.
+    for (const extra of [{}, { password: 'hunter22x' }]) {
+      const request = redactRequest({ variables: { input: { cvv: 123, pin: '42', name: 'Jo', ...extra } } });
+      const message = (cvv: string, pin: string) =>
+        `Variable "$input" got invalid value { cvv: ${cvv}, pin: "${pin}", name: "Jo" }; Field "cvv" is not defined by type "EventInput".`;
+      assert.deepEqual(redactResponseBody({ errors: [{ message: message('123', '42') }] }, request.secrets), {
+        errors: [{ message: message('***', '***') }],
+      });
+    }
+  });
+
   test('absent parts stay absent', () => {
     assert.deepEqual(redactRequest({}), { secrets: [], keys: [] });
     assert.deepEqual(redactRequest({ query: null, url: null }), { secrets: [], keys: [] });
@@ -527,6 +547,15 @@ describe('echoes in every escaping', () => {
     const out = JSON.stringify(redactResponseBody(body, request.secrets));
     assert.ok(!out.includes('xxxxxx'), out);
     assert.ok(out.includes('value: \\"***\\"'), out);
+  });
+
+  test('a value masked in unparsable text is also found unescaped', () => {
+    const request = redactRequest({ query: '{ a(password: "hun\\"ter-22x", b: 1) ' });
+    assert.equal(request.query, '{ a(password: "***", b: 1) ');
+    // A parsed response holds the value decoded: no backslash left to match the escaped form.
+    assert.deepEqual(redactResponseBody({ errors: [{ message: 'got hun"ter-22x back' }] }, request.secrets), {
+      errors: [{ message: 'got *** back' }],
+    });
   });
 
   test('letters and digits are matched as written, so ordinary text around a secret is kept', () => {
@@ -643,6 +672,15 @@ describe('request bodies of every kind are read before redaction', () => {
     assert.equal(record.request.query, 'mutation { login(password: "***", note: "was ***") { id } }');
     assert.deepEqual(record.request.variables, { copy: MASK, by: '***7777' });
     assert.equal(record.request.headers['x-api-key'], MASK);
+  });
+
+  test('the operation name is scrubbed like the rest of the record', () => {
+    const sent = { status: 401, body: JSON.stringify({ errors: [{ message: 'the API key is not known', extensions: { code: 'UNAUTHENTICATED' } }] }) };
+    const keyCall = call('POST', JSON.stringify({ query: '{ tiers { nope } }', operationName: 'Key-Presented-8888' }), 'application/json');
+    (keyCall.raw.headers as Record<string, string>)['x-api-key'] = 'Key-Presented-8888';
+    assert.equal(buildRecord(keyCall, sent, undefined, new Date(), 65536).operationName, '***8888');
+    const body = JSON.stringify({ query: 'mutation { login(password: "hunter22x") { id } }', operationName: 'hunter22x' });
+    assert.equal(buildRecord(call('POST', body, 'application/json'), sent, undefined, new Date(), 65536).operationName, MASK);
   });
 
   test('a form-encoded password never reaches the record', () => {
@@ -1069,15 +1107,54 @@ describe('an oversized query is cut before it is redacted', () => {
     }
   });
 
+  test('the size cap cuts only what was already redacted: no part of a key or a repeated password at the cut', () => {
+    const presented = 'Pk7sW9xQ2mV4nB6cR8tY1uZ3';
+    // The variables are cut to a quarter of the cap; `{"note":"` puts the note 9 characters in.
+    const share = maxBytes / 4;
+    for (let shift = 0; shift <= presented.length + 24; shift++) {
+      const password = `Repeat-${shift}-pw`;
+      const note = `${'x'.repeat(share - 9 - shift)}${presented} ${password} ${'y'.repeat(2 * maxBytes)}`;
+      const call = callWith('');
+      call.raw.headers = { 'content-type': 'application/json', 'x-api-key': presented };
+      call.raw.body = Buffer.from(JSON.stringify({ query: `mutation { login(password: "${password}") { id } }`, variables: { note } }));
+      const record = buildRecord(call, sent, undefined, new Date(), maxBytes);
+      const text = JSON.stringify(record);
+      assert.equal(record.truncated, true);
+      assert.equal(typeof record.request.variables, 'string', 'the variables were cut');
+      for (let len = 5; len <= presented.length; len++) {
+        assert.ok(!text.includes(presented.slice(0, len)), `shift ${shift}: a ${len}-character prefix of the presented key is stored`);
+      }
+      assert.ok(!text.includes(password.slice(0, 5)), `shift ${shift}: part of the repeated password is stored`);
+    }
+  });
+
+  test('cutBeforeRedaction never ends inside a run of key or word characters, and drops only that run', () => {
+    const isKeyChar = (ch: string | undefined) => ch !== undefined && /[A-Za-z0-9._~-]/.test(ch);
+    const query = '{ tiers { id } } # Zq8r_T2v.Lm-N4p~Xw7y password: "Secret-value" end';
+    for (let max = 0; max <= query.length; max++) {
+      const cut = cutBeforeRedaction(query, max);
+      assert.ok(cut.endsWith('… [truncated]'), cut);
+      const kept = cut.slice(0, -'… [truncated]'.length);
+      assert.ok(kept.length <= max && query.startsWith(kept), `max ${max}: ${cut}`);
+      assert.ok(!isKeyChar(kept.at(-1)), `max ${max}: the cut ends inside a word or key: ${cut}`);
+      assert.ok([...query.slice(kept.length, max)].every(isKeyChar), `max ${max}: more than the run at the cut was dropped: ${cut}`);
+    }
+  });
+
   test('a 1 MB alias bomb naming a password is recorded in a bounded time', () => {
     const bomb = `# password: hunter2\n{ ${Array.from({ length: 20_000 }, (_, i) => `a${i}: offers(first: 100) { nodes { id name } }`).join(' ')} }`;
     const call = callWith(bomb);
     buildRecord(call, sent, undefined, new Date(), 65536, known);
-    const started = process.hrtime.bigint();
-    const record = buildRecord(call, sent, undefined, new Date(), 65536, known);
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    assert.ok(!JSON.stringify(record).includes('hunter2'));
+    // Best of five, as in "cost": one run alone measured 70–130 ms on the unchanged code while
+    // other test runs shared the two cores, and a regression to redacting it whole is slow every time.
+    let ms = Infinity;
+    for (let run = 0; run < 5; run++) {
+      const started = process.hrtime.bigint();
+      const record = buildRecord(call, sent, undefined, new Date(), 65536, known);
+      ms = Math.min(ms, Number(process.hrtime.bigint() - started) / 1e6);
+      assert.ok(!JSON.stringify(record).includes('hunter2'));
+    }
     // Redacting it whole took 150+ ms; cut first it is a few ms. 60 ms leaves room for a busy machine.
-    assert.ok(ms < 60, `${ms.toFixed(1)} ms`);
+    assert.ok(ms < 60, `${ms.toFixed(1)} ms (best of five)`);
   });
 });
