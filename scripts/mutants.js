@@ -1,13 +1,12 @@
 'use strict';
 /**
  * The mutants of scripts/mutation-pass.js: each is one bug a developer could really write, that
- * breaks one access, signature, IP or management rule. `find` is matched against the COMPILED
+ * breaks one access, signature, IP, management or redaction rule. `find` is matched against the COMPILED
  * file (tests run from dist/) and must occur there exactly once; after editing a source file,
  * `npm run mutation -- --list` shows which mutants went stale. `tests` are the test files that
  * are expected to catch the bug, cheapest first (the run stops at the first failure).
  *
- * Groups (id prefix): access, management, signature, ip. Redaction mutants are to come (see the
- * end of the list).
+ * Groups (id prefix): access, management, signature, ip, redaction.
  */
 
 const T = {
@@ -18,6 +17,10 @@ const T = {
   vectors: 'dist/test/auth/escher-vectors.test.js',
   canonical: 'dist/test/auth/escher-canonical.test.js',
   layers: 'dist/test/hostile/operation-access.test.js',
+  redaction: 'dist/test/errorlog/redaction.test.js',
+  redactionKeys: 'dist/test/hostile/redaction-keys.test.js',
+  errorlogHttp: 'dist/test/errorlog/errorlog-http.test.js',
+  recorder: 'dist/test/errorlog/recorder.test.js',
 };
 
 const AUTHORIZE = 'dist/src/auth/authorize.js';
@@ -29,6 +32,19 @@ const CLIENT_ADDRESS = 'dist/src/auth/ip/client-address.js';
 const ADDRESS = 'dist/src/auth/ip/address.js';
 const SECURITY_STORE = 'dist/src/security/security.store.js';
 const LOCKOUT = 'dist/src/security/lockout.js';
+const REDACTION = 'dist/src/errorlog/redaction';
+const NAMES = `${REDACTION}/names.js`;
+const VALUE = `${REDACTION}/value.js`;
+const GRAPHQL_QUERY = `${REDACTION}/graphql-query.js`;
+const TEXT = `${REDACTION}/text.js`;
+const QUERY_STRING = `${REDACTION}/query-string.js`;
+const HEADERS = `${REDACTION}/headers.js`;
+const API_KEY = `${REDACTION}/api-key.js`;
+const KEY_HINTS = `${REDACTION}/key-hints.js`;
+const ECHO_PATTERN = `${REDACTION}/echo-pattern.js`;
+const REQUEST = `${REDACTION}/request.js`;
+const REQUEST_PARAMS = 'dist/src/errorlog/request-params.js';
+const BUILD_RECORD = 'dist/src/errorlog/build-record.js';
 
 module.exports = [
   // ------------------------------------------------------------------------------------------
@@ -422,7 +438,365 @@ module.exports = [
   },
 
   // ------------------------------------------------------------------------------------------
-  // redaction: to come. src/errorlog/redaction is being rewritten (issue 9); its mutants (secrets
-  // and API keys kept out of the error log, responses and logs) go here once that lands, with
-  // tests: ['dist/test/errorlog/redaction.test.js', 'dist/test/errorlog/errorlog-http.test.js'].
+  // redaction: secrets and API keys kept out of the error log (src/errorlog/redaction/*,
+  // request-params.ts, build-record.ts, storable.ts; CONTRACT §6). Each rule is written as
+  // src/errorlog/redaction/README.md states it.
+
+  // names.ts: which names are sensitive
+  {
+    id: 'redaction.name-password-missing',
+    rule: 'A value under a name containing `password` (newPassword, userPassword) is masked.',
+    file: NAMES,
+    find: "'password', 'passwd', 'passphrase',",
+    replace: "'passwd', 'passphrase',",
+    tests: [T.redaction, T.redactionKeys, T.errorlogHttp],
+  },
+  {
+    id: 'redaction.name-secret-missing',
+    rule: 'A value under a name containing `secret` (client_secret, apiSecret) is masked.',
+    file: NAMES,
+    find: "'pwd', 'secret', 'token',",
+    replace: "'pwd', 'token',",
+    tests: [T.redaction, T.redactionKeys, T.errorlogHttp],
+  },
+  {
+    id: 'redaction.name-token-missing',
+    rule: 'A value under a name containing `token` (accessToken, refresh_token) is masked.',
+    file: NAMES,
+    find: "'secret', 'token', 'apikey',",
+    replace: "'secret', 'apikey',",
+    tests: [T.redaction, T.redactionKeys, T.errorlogHttp],
+  },
+  {
+    id: 'redaction.name-apikey-missing',
+    rule: 'A value under a name containing `api_key` in any spelling (apiKey, API-KEY, api.key) is masked.',
+    file: NAMES,
+    find: "'token', 'apikey', 'privatekey',",
+    replace: "'token', 'privatekey',",
+    tests: [T.redaction, T.redactionKeys, T.errorlogHttp],
+  },
+  {
+    id: 'redaction.name-pin-missing',
+    rule: '`pin` as a whole name part (pin, user_pin, pinCode, PIN2) is sensitive.',
+    file: NAMES,
+    find: "['pass', 'pin', 'otp',",
+    replace: "['pass', 'otp',",
+    tests: [T.redaction, T.redactionKeys],
+  },
+  {
+    id: 'redaction.short-words-as-substrings',
+    rule: 'Short words (pin, pass, auth, otp…) count only as a whole name part: shipping, spinner, passengers and author stay readable.',
+    file: NAMES,
+    find: '    const parts = name.match(NAME_PART);\n',
+    replace: '    for (const word of WORDS)\n        if (normalised.includes(word))\n            return true;\n    const parts = name.match(NAME_PART);\n',
+    tests: [T.redaction, T.redactionKeys],
+  },
+  {
+    id: 'redaction.short-words-ignored',
+    rule: 'Short sensitive words are recognised as name parts at all (pin, otp, cvv, credentials).',
+    file: NAMES,
+    find: 'if (!WORDS.has(part))\n            continue;',
+    replace: 'if (true)\n            continue;',
+    tests: [T.redaction, T.redactionKeys],
+  },
+  {
+    id: 'redaction.name-separators-not-folded',
+    rule: 'Names are compared without `_ - .` and whitespace: api_key, x-api-key, pass_word, private_key are sensitive.',
+    file: NAMES,
+    find: "return name.toLowerCase().replace(SEPARATORS, '');",
+    replace: 'return name.toLowerCase();',
+    tests: [T.redaction, T.redactionKeys, T.errorlogHttp],
+  },
+  {
+    id: 'redaction.transport-signature-kept',
+    rule: 'In query strings and headers a name ending in `signature` (X-EMS-Signature of a pre-signed URL) is masked.',
+    file: NAMES,
+    find: "return isSensitiveName(name) || normaliseName(name).endsWith('signature');",
+    replace: 'return isSensitiveName(name);',
+    tests: [T.redaction, T.redactionKeys],
+  },
+
+  // value.ts: what replaces a value
+  {
+    id: 'redaction.empty-values-masked',
+    rule: 'null, undefined and "" under a sensitive name are kept: they hide nothing and often explain the failure.',
+    file: VALUE,
+    find: "if (value === null || value === undefined || value === '')\n        return value;\n",
+    replace: '',
+    tests: [T.redaction, T.redactionKeys],
+  },
+  {
+    id: 'redaction.only-string-values-masked',
+    rule: 'A number, boolean, object or array under a sensitive name is masked whole, not only a string.',
+    file: VALUE,
+    find: 'options.maskKeys && (0, names_1.isSensitiveName)(key) ? maskWhole(child, ctx)',
+    replace: "options.maskKeys && (0, names_1.isSensitiveName)(key) && typeof child === 'string' ? maskWhole(child, ctx)",
+    tests: [T.redaction, T.redactionKeys, T.errorlogHttp],
+  },
+  {
+    id: 'redaction.json-in-string-not-redacted',
+    rule: 'A string holding JSON (a JSON-scalar argument sent as text) is redacted inside.',
+    file: VALUE,
+    find: 'if (options.parseJson && startsLikeJson(text)) {',
+    replace: 'if (false) {',
+    tests: [T.redaction, T.redactionKeys, T.errorlogHttp],
+  },
+
+  // graphql-query.ts and text.ts: the query text
+  {
+    id: 'redaction.graphql-literal-not-masked',
+    rule: 'A literal written in the query under a sensitive argument or input field is masked.',
+    file: GRAPHQL_QUERY,
+    find: 'if (node.value.kind !== VARIABLE && (0, names_1.isSensitiveName)(node.name.value))',
+    replace: 'if (false)',
+    tests: [T.redaction, T.redactionKeys, T.errorlogHttp],
+  },
+  {
+    id: 'redaction.graphql-variable-default-not-masked',
+    rule: 'The default value of a sensitive variable (`$password: String = "x"`) is masked.',
+    file: GRAPHQL_QUERY,
+    find: 'if ((0, names_1.isSensitiveName)(node.variable.name.value))\n                    mask(node.defaultValue, edits, ctx);\n                else\n                    collectEdits',
+    replace: 'collectEdits',
+    tests: [T.redaction, T.redactionKeys],
+  },
+  {
+    id: 'redaction.graphql-comments-not-masked',
+    rule: 'Comments in the query (`# token: x`) are masked like text.',
+    file: GRAPHQL_QUERY,
+    find: '    collectCommentEdits(document, edits, ctx);\n',
+    replace: '',
+    tests: [T.redaction, T.redactionKeys],
+  },
+  {
+    id: 'redaction.graphql-json-string-not-redacted',
+    rule: 'A GraphQL string literal holding JSON (plain or block string) is redacted inside.',
+    file: GRAPHQL_QUERY,
+    find: 'const redacted = (0, value_1.redactJsonText)(node.value, ctx);',
+    replace: 'const redacted = undefined;',
+    tests: [T.redaction, T.redactionKeys],
+  },
+  {
+    id: 'redaction.graphql-shortcut-ignores-escapes',
+    rule: 'A query whose sensitive name is spelled with \\u escapes (in a JSON string literal) is still parsed and redacted.',
+    file: GRAPHQL_QUERY,
+    find: "if (!query.includes('\\\\u') && !(0, names_1.mayContainSensitiveName)(query))",
+    replace: 'if (!(0, names_1.mayContainSensitiveName)(query))',
+    tests: [T.redaction, T.redactionKeys],
+  },
+  {
+    id: 'redaction.text-decoded-secrets-forgotten',
+    rule: 'A value masked in unparsable text is remembered unescaped too, so its decoded echo in a response is masked.',
+    file: TEXT,
+    find: "for (let level = 0; level < 3 && value.includes('\\\\'); level++) {",
+    replace: "for (let level = 0; level < 0 && value.includes('\\\\'); level++) {",
+    tests: [T.redaction, T.redactionKeys],
+  },
+
+  // query-string.ts: the path and GET parameters
+  {
+    id: 'redaction.query-param-not-masked',
+    rule: 'A query-string parameter with a sensitive name (password=, access_token=, api_key=) is masked.',
+    file: QUERY_STRING,
+    find: 'if ((0, names_1.isSensitiveTransportName)(key)) {',
+    replace: 'if (false) {',
+    tests: [T.redaction, T.redactionKeys, T.errorlogHttp],
+  },
+  {
+    id: 'redaction.query-param-name-not-decoded',
+    rule: 'A parameter name is judged decoded: `api%5Fkey=` is `api_key=`.',
+    file: QUERY_STRING,
+    find: 'if ((0, names_1.isSensitiveTransportName)(key)) {',
+    replace: 'if ((0, names_1.isSensitiveTransportName)(rawKey)) {',
+    tests: [T.redaction, T.redactionKeys],
+  },
+
+  // headers.ts: Authorization, X-Api-Key, Cookie
+  {
+    id: 'redaction.authorization-signature-kept',
+    rule: 'The signature of an Authorization header (Escher/AWS `Signature=`) is masked.',
+    file: HEADERS,
+    find: "new Set(['signedheaders', 'algorithm', 'realm', 'keyid', 'headers'])",
+    replace: "new Set(['signedheaders', 'algorithm', 'realm', 'keyid', 'headers', 'signature'])",
+    tests: [T.redaction, T.redactionKeys, T.errorlogHttp],
+  },
+  {
+    id: 'redaction.credential-key-kept',
+    rule: 'The API key of `Credential=<key>/<date>/<scope>` is reduced to its hint, known to the server or not.',
+    file: HEADERS,
+    find: 'params.push(`${key}=${hintCredential(raw, ctx)}`);',
+    replace: 'params.push(`${key}=${raw}`);',
+    tests: [T.redaction, T.redactionKeys, T.errorlogHttp],
+  },
+  {
+    id: 'redaction.x-api-key-header-kept',
+    rule: 'The X-Api-Key header is stored as `***`.',
+    file: HEADERS,
+    find: '(0, context_1.addPresentedKey)(ctx, value.trim());\n    return maskHeader(value, ctx);',
+    replace: '(0, context_1.addPresentedKey)(ctx, value.trim());\n    return value;',
+    tests: [T.redaction, T.redactionKeys, T.errorlogHttp],
+  },
+  {
+    id: 'redaction.cookie-kept',
+    rule: 'The Cookie header is stored as `***`.',
+    file: HEADERS,
+    find: '(0, context_1.addSecret)(ctx, cookie);\n    }\n    return maskHeader(value, ctx);',
+    replace: '(0, context_1.addSecret)(ctx, cookie);\n    }\n    return value;',
+    tests: [T.redaction, T.redactionKeys, T.errorlogHttp],
+  },
+  {
+    id: 'redaction.basic-password-not-remembered',
+    rule: 'The password inside `Authorization: Basic` is remembered, so an echo of it in the response is masked.',
+    file: HEADERS,
+    find: "if (scheme.toLowerCase() === 'basic')\n            addBasicPassword(rest, ctx);",
+    replace: "if (scheme.toLowerCase() === 'basic')\n            void 0;",
+    tests: [T.redaction, T.redactionKeys],
+  },
+
+  // api-key.ts and key-hints.ts: API keys become hints
+  {
+    id: 'redaction.hint-first-four',
+    rule: 'A key hint is `***` plus the LAST four characters.',
+    file: API_KEY,
+    find: 'names_1.MASK + key.slice(-4)',
+    replace: 'names_1.MASK + key.slice(0, 4)',
+    tests: [T.redaction, T.redactionKeys, T.errorlogHttp],
+  },
+  {
+    id: 'redaction.hint-short-key-whole',
+    rule: 'A key of four characters or fewer is hinted as just `***` (its last four would be all of it).',
+    file: API_KEY,
+    find: 'key.length <= 4 ? names_1.MASK',
+    replace: 'key.length < 4 ? names_1.MASK',
+    tests: [T.redaction, T.redactionKeys],
+  },
+  {
+    id: 'redaction.presented-key-escapes-literal-only',
+    rule: 'A presented key is found in every escaping, letters included (`\\u0067uess`, `%2d`), not only as written.',
+    file: KEY_HINTS,
+    find: '{ replacement: api_key_1.apiKeyHint, everyChar: true }',
+    replace: '{ replacement: api_key_1.apiKeyHint, everyChar: false }',
+    tests: [T.redaction, T.redactionKeys],
+  },
+  {
+    id: 'redaction.issued-keys-not-hinted',
+    rule: 'Keys the server issued (active or revoked) are hinted wherever they appear, even when the request did not present them.',
+    file: KEY_HINTS,
+    find: 'const scan = lengths === undefined ? undefined : new KnownKeyScan(known, lengths);',
+    replace: 'const scan = undefined;',
+    tests: [T.redaction, T.redactionKeys],
+  },
+
+  // echo-pattern.ts and known-values.ts: echoes of removed values in every escaping
+  {
+    id: 'redaction.echo-unicode-hex-lower-case-only',
+    rule: 'An echo with upper-case \\u hex (graphql\'s printer writes \\u000B) is masked, not only lower-case.',
+    file: ECHO_PATTERN,
+    find: ".padStart(width, '0')\n        .replace(/[a-f]/g, (d) => `[${d}${d.toUpperCase()}]`);",
+    replace: ".padStart(width, '0');",
+    tests: [T.redaction, T.redactionKeys],
+  },
+  {
+    id: 'redaction.echo-url-encoding-missing',
+    rule: 'A URL-encoded echo of a removed value is masked.',
+    file: ECHO_PATTERN,
+    find: "    alternatives.push(utf8Bytes(ch).map((byte) => `%${hex(byte, 2)}`).join(''));\n",
+    replace: '',
+    tests: [T.redaction, T.redactionKeys],
+  },
+  {
+    id: 'redaction.echo-nested-json-missing',
+    rule: 'An echo escaped more than once (a JSON string inside a JSON string) is masked.',
+    file: ECHO_PATTERN,
+    find: "return `\\\\\\\\*${ch.replace(REGEX_SPECIAL, '\\\\$&')}`;",
+    replace: "return `\\\\\\\\?${ch.replace(REGEX_SPECIAL, '\\\\$&')}`;",
+    tests: [T.redaction, T.redactionKeys],
+  },
+
+  // request.ts: the response body
+  {
+    id: 'redaction.response-text-not-scanned',
+    rule: 'Strings in the response body are masked after sensitive names (`password: "x"` in a message), not only for values the request sent.',
+    file: REQUEST,
+    find: '(text, c) => matcher.mapString((0, text_1.redactTextWith)(text, c), c)',
+    replace: '(text, c) => matcher.mapString(text, c)',
+    tests: [T.redaction, T.redactionKeys],
+  },
+
+  // request-params.ts: every body kind is read before redaction
+  {
+    id: 'redaction.form-body-read-as-text',
+    rule: 'A form-encoded body is parsed into query and variables before redaction, not kept as text.',
+    file: REQUEST_PARAMS,
+    find: "if (type.includes('x-www-form-urlencoded') || FORM_START.test(trimmed))",
+    replace: 'if (false)',
+    tests: [T.redaction, T.redactionKeys],
+  },
+  {
+    id: 'redaction.form-by-content-type-only',
+    rule: 'A body shaped `name=…&…` is read as a form whatever its content type says (text/plain).',
+    file: REQUEST_PARAMS,
+    find: "if (type.includes('x-www-form-urlencoded') || FORM_START.test(trimmed))",
+    replace: "if (type.includes('x-www-form-urlencoded'))",
+    tests: [T.redaction, T.redactionKeys],
+  },
+
+  // build-record.ts: the record as a whole
+  {
+    id: 'redaction.precut-keeps-partial-key',
+    rule: 'An oversized query is cut before redaction without leaving part of a key or word at the cut.',
+    file: BUILD_RECORD,
+    find: 'while (end > 0 && KEY_CHAR.test(query[end - 1]))\n        end--;',
+    replace: 'void 0;',
+    tests: [T.redaction],
+  },
+  {
+    id: 'redaction.precut-disabled',
+    rule: 'An oversized query is cut before it is redacted, so recording a refused 1 MB alias bomb does not hold the event loop.',
+    file: BUILD_RECORD,
+    find: 'const precut = params.query !== null && params.query.length > maxBytes;',
+    replace: 'const precut = false;',
+    tests: [T.redaction],
+  },
+  {
+    id: 'redaction.size-cap-before-key-hints',
+    rule: 'The size cap cuts a record only after every part was redacted and its keys hinted (no cut through a key).',
+    file: BUILD_RECORD,
+    find: 'scrubRequest(record, requestEchoes);',
+    replace: 'scrubRequest(capSize(record, maxBytes), requestEchoes);',
+    tests: [T.redaction, T.redactionKeys, T.errorlogHttp],
+  },
+  {
+    id: 'redaction.request-echoes-not-scrubbed',
+    rule: 'A presented key or a removed password repeated elsewhere in the request (query text, other headers, path) is hinted or masked.',
+    file: BUILD_RECORD,
+    find: 'if (requestEchoes !== undefined)\n        scrubRequest(record, requestEchoes);',
+    replace: 'void requestEchoes;',
+    tests: [T.redaction, T.redactionKeys],
+  },
+  {
+    id: 'redaction.response-not-key-hinted',
+    rule: 'A key echoed in the response body (the 401 message naming it, an apiCredentials list) is hinted.',
+    file: BUILD_RECORD,
+    find: '(0, redaction_1.redactResponseBody)(parseBody(sent.body), secrets, hinter)',
+    replace: '(0, redaction_1.redactResponseBody)(parseBody(sent.body), secrets)',
+    tests: [T.redaction, T.redactionKeys],
+  },
+  {
+    id: 'redaction.operation-name-not-hinted',
+    rule: 'The stored operationName is scrubbed of keys and removed values like the rest of the record.',
+    file: BUILD_RECORD,
+    find: 'if (record.operationName !== null)\n        record.operationName = hinter.text(record.operationName);',
+    replace: 'void 0;',
+    tests: [T.redaction, T.redactionKeys],
+  },
+
+  // storable.ts: a record BSON cannot hold
+  {
+    id: 'redaction.storable-nul-not-escaped',
+    rule: 'A client-chosen key with a NUL is stored spelled `\\u0000`, so the record (and its batch) is written.',
+    file: 'dist/src/errorlog/storable.js',
+    find: "const safeKey = key.replaceAll('\\u0000', '\\\\u0000');",
+    replace: 'const safeKey = key;',
+    tests: [T.recorder],
+  },
 ];

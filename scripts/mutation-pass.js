@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * Hand-made mutation pass over the access, signature, IP and management rules (issue 9, item 7).
+ * Hand-made mutation pass over the access, signature, IP, management and error-log redaction
+ * rules (issue 9, item 7).
  *
  * Each mutant in scripts/mutants.js is one realistic bug, written as an exact find/replace on a
  * compiled file in dist/src (the tests run from dist/, so no tsc per mutant). For each mutant the

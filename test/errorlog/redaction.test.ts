@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Kind, parse, print } from 'graphql';
 import { newCall, type Call, type CallResponse } from '../../src/call/call';
-import { buildRecord } from '../../src/errorlog/build-record';
+import { buildRecord, cutBeforeRedaction } from '../../src/errorlog/build-record';
 import { paramsOf } from '../../src/errorlog/request-params';
 import {
   apiKeyHint,
@@ -483,6 +483,26 @@ describe('redactRequest and redactResponseBody', () => {
     });
   });
 
+  test('the password inside a Basic Authorization header is remembered, so its echoes are masked', () => {
+    const password = 'basic-Pw-4711';
+    const request = redactRequest({ headers: { authorization: `Basic ${Buffer.from(`jo:${password}`).toString('base64')}` } });
+    assert.equal(request.headers?.['authorization'], 'Basic ***');
+    const body = { errors: [{ message: `Basic credentials jo/${password} are not accepted` }] };
+    assert.deepEqual(redactResponseBody(body, request.secrets), { errors: [{ message: 'Basic credentials jo/*** are not accepted' }] });
+  });
+
+  test('a value too short to be scrubbed as an echo (a 3-digit CVV, a 2-digit PIN) is masked after its name in a message', () => {
+    // With and without a secret long enough to be scrubbed by value alongside.
+    for (const extra of [{}, { password: 'hunter22x' }]) {
+      const request = redactRequest({ variables: { input: { cvv: 123, pin: '42', name: 'Jo', ...extra } } });
+      const message = (cvv: string, pin: string) =>
+        `Variable "$input" got invalid value { cvv: ${cvv}, pin: "${pin}", name: "Jo" }; Field "cvv" is not defined by type "EventInput".`;
+      assert.deepEqual(redactResponseBody({ errors: [{ message: message('123', '42') }] }, request.secrets), {
+        errors: [{ message: message('***', '***') }],
+      });
+    }
+  });
+
   test('absent parts stay absent', () => {
     assert.deepEqual(redactRequest({}), { secrets: [], keys: [] });
     assert.deepEqual(redactRequest({ query: null, url: null }), { secrets: [], keys: [] });
@@ -527,6 +547,15 @@ describe('echoes in every escaping', () => {
     const out = JSON.stringify(redactResponseBody(body, request.secrets));
     assert.ok(!out.includes('xxxxxx'), out);
     assert.ok(out.includes('value: \\"***\\"'), out);
+  });
+
+  test('a value masked in unparsable text is also found unescaped', () => {
+    const request = redactRequest({ query: '{ a(password: "hun\\"ter-22x", b: 1) ' });
+    assert.equal(request.query, '{ a(password: "***", b: 1) ');
+    // A parsed response holds the value decoded: no backslash left to match the escaped form.
+    assert.deepEqual(redactResponseBody({ errors: [{ message: 'got hun"ter-22x back' }] }, request.secrets), {
+      errors: [{ message: 'got *** back' }],
+    });
   });
 
   test('letters and digits are matched as written, so ordinary text around a secret is kept', () => {
@@ -646,6 +675,15 @@ describe('request bodies of every kind are read before redaction', () => {
     assert.equal(record.request.query, 'mutation { login(password: "***", note: "was ***") { id } }');
     assert.deepEqual(record.request.variables, { copy: MASK, by: '***7777' });
     assert.equal(record.request.headers['x-api-key'], MASK);
+  });
+
+  test('the operation name is scrubbed like the rest of the record', () => {
+    const sent = { status: 401, body: JSON.stringify({ errors: [{ message: 'the API key is not known', extensions: { code: 'UNAUTHENTICATED' } }] }) };
+    const keyCall = call('POST', JSON.stringify({ query: '{ tiers { nope } }', operationName: 'Key-Presented-8888' }), 'application/json');
+    (keyCall.request.headers as Record<string, string>)['x-api-key'] = 'Key-Presented-8888';
+    assert.equal(buildRecord(answered(keyCall, sent), new Date(), 65536).operationName, '***8888');
+    const body = JSON.stringify({ query: 'mutation { login(password: "hunter22x") { id } }', operationName: 'hunter22x' });
+    assert.equal(buildRecord(answered(call('POST', body, 'application/json'), sent), new Date(), 65536).operationName, MASK);
   });
 
   test('a form-encoded password never reaches the record', () => {
@@ -1066,6 +1104,40 @@ describe('an oversized query is cut before it is redacted', () => {
       assert.ok(!text.includes(`Secret-${shift}`), `shift ${shift}: the password is stored`);
       assert.equal(record.truncated, true);
       assert.ok(Buffer.byteLength(text) <= maxBytes * 1.1, `shift ${shift}: ${Buffer.byteLength(text)} bytes`);
+    }
+  });
+
+  test('the size cap cuts only what was already redacted: no part of a key or a repeated password at the cut', () => {
+    const presented = 'Pk7sW9xQ2mV4nB6cR8tY1uZ3';
+    // The variables are cut to a quarter of the cap; `{"note":"` puts the note 9 characters in.
+    const share = maxBytes / 4;
+    for (let shift = 0; shift <= presented.length + 24; shift++) {
+      const password = `Repeat-${shift}-pw`;
+      const note = `${'x'.repeat(share - 9 - shift)}${presented} ${password} ${'y'.repeat(2 * maxBytes)}`;
+      const call = callWith('');
+      call.request.headers = { 'content-type': 'application/json', 'x-api-key': presented };
+      call.request.body = Buffer.from(JSON.stringify({ query: `mutation { login(password: "${password}") { id } }`, variables: { note } }));
+      const record = buildRecord(answered(call, sent), new Date(), maxBytes);
+      const text = JSON.stringify(record);
+      assert.equal(record.truncated, true);
+      assert.equal(typeof record.request.variables, 'string', 'the variables were cut');
+      for (let len = 5; len <= presented.length; len++) {
+        assert.ok(!text.includes(presented.slice(0, len)), `shift ${shift}: a ${len}-character prefix of the presented key is stored`);
+      }
+      assert.ok(!text.includes(password.slice(0, 5)), `shift ${shift}: part of the repeated password is stored`);
+    }
+  });
+
+  test('cutBeforeRedaction never ends inside a run of key or word characters, and drops only that run', () => {
+    const isKeyChar = (ch: string | undefined) => ch !== undefined && /[A-Za-z0-9._~-]/.test(ch);
+    const query = '{ tiers { id } } # Zq8r_T2v.Lm-N4p~Xw7y password: "Secret-value" end';
+    for (let max = 0; max <= query.length; max++) {
+      const cut = cutBeforeRedaction(query, max);
+      assert.ok(cut.endsWith('… [truncated]'), cut);
+      const kept = cut.slice(0, -'… [truncated]'.length);
+      assert.ok(kept.length <= max && query.startsWith(kept), `max ${max}: ${cut}`);
+      assert.ok(!isKeyChar(kept.at(-1)), `max ${max}: the cut ends inside a word or key: ${cut}`);
+      assert.ok([...query.slice(kept.length, max)].every(isKeyChar), `max ${max}: more than the run at the cut was dropped: ${cut}`);
     }
   });
 

@@ -240,6 +240,21 @@ describe('passwords are masked in every body the server accepts and every echo',
     assert.ok(doc.response.body.errors[0].message.includes('jo@example.com'), 'the rest stays readable');
   });
 
+  test('a secret too short to be scrubbed as an echo (a 3-digit CVV) is masked after its name in the coercion message', async () => {
+    const password = random('CvvPw');
+    const input = { action: 'opt_in', customer: 'c-1', data: { email: 'jo@example.com', cvv: 987, password }, pin: '42', bogus: 1 };
+    const { result, doc } = await recorded((tag) =>
+      server.as(server.client).graphql('mutation E($input: EventInput!) { submitEvent(input: $input) { accepted } }', { input }, { headers: tag }),
+    );
+    assert.equal(result.status, 400);
+    assert.ok(result.json.errors[0].message.includes('cvv: 987'), `graphql echoes the whole input: ${result.text}`);
+    const stored: string = doc.response.body.errors[0].message;
+    assert.ok(stored.includes('cvv: ***') && stored.includes('pin: "***"'), stored);
+    assert.ok(!stored.includes('987') && !stored.includes('"42"') && !stored.includes(password), stored);
+    assert.ok(stored.includes('jo@example.com'), 'the rest stays readable');
+    assert.deepEqual(doc.request.variables.input.data, { email: 'jo@example.com', cvv: '***', password: '***' });
+  });
+
   test('the broadened names are masked; near misses are kept', async () => {
     const secrets = { pwd: random('a'), passwd: random('b'), user_pin: random('c'), pinCode: random('d'), otp: random('e'), private_key: random('f'), auth: random('g'), credentials: { user: 'u', pass: random('h') }, cardNumber: random('i'), cvv: random('j'), ssn: random('k') };
     const neighbours = { shipping: random('n1'), spinner: random('n2'), passengers: random('n3'), author: random('n4') };
