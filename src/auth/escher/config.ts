@@ -1,29 +1,19 @@
-import type { EscherConfig, EscherHashAlgo } from './types';
+import type { EscherConfig } from './types';
 
-export const SUPPORTED_HASH_ALGOS: readonly EscherHashAlgo[] = ['SHA256', 'SHA512'];
+/** What makes an API stack name safe as one element of the credential scope. */
+const API_STACK = /^[A-Za-z0-9_-]+$/;
 
-/** escher-auth's own defaults, so configs from the Escher test vectors can be completed the same way. */
-export const ESCHER_DEFAULT_CONFIG: Readonly<EscherConfig> = Object.freeze({
-  algoPrefix: 'ESR',
-  vendorKey: 'Escher',
-  hashAlgo: 'SHA256',
-  credentialScope: 'escher_request',
-  authHeaderName: 'X-Escher-Auth',
-  dateHeaderName: 'X-Escher-Date',
-});
-
-/** Escher's default clock skew (seconds). */
-export const ESCHER_DEFAULT_CLOCK_SKEW_SECONDS = 300;
-
-export function isSupportedHashAlgo(value: string): value is EscherHashAlgo {
-  return value === 'SHA256' || value === 'SHA512';
-}
-
-/** The Antavo dialect: `ANTAVO-HMAC-SHA256 Credential=<key>/<YYYYMMDD>/<stack>/api/antavo_request`. */
+/**
+ * The Antavo dialect: `ANTAVO-HMAC-SHA256 Credential=<key>/<YYYYMMDD>/<stack>/api/antavo_request`.
+ * Built once at start from API_STACK (src/config/config.ts), which is checked only here.
+ */
 export function antavoEscherConfig(apiStack: string): EscherConfig {
-  if (!/^[A-Za-z0-9_-]+$/.test(apiStack)) {
+  if (!API_STACK.test(apiStack)) {
     // The stack becomes one element of the HMAC key chain; a '/' would silently add another.
-    throw new Error(`Invalid API stack name for the Escher credential scope: ${JSON.stringify(apiStack)}`);
+    throw new Error(
+      `Invalid API stack ${JSON.stringify(apiStack)}: it becomes one part of the signature credential ` +
+        'scope <stack>/api/antavo_request, so it may hold letters, digits, "_" and "-" only',
+    );
   }
   return {
     algoPrefix: 'ANTAVO',
@@ -33,17 +23,4 @@ export function antavoEscherConfig(apiStack: string): EscherConfig {
     authHeaderName: 'Authorization',
     dateHeaderName: 'Date',
   };
-}
-
-/** Fills gaps from escher-auth's defaults (as escher-auth itself does) and rejects unusable values. */
-export function completeEscherConfig(partial: Partial<EscherConfig>): EscherConfig {
-  const merged: EscherConfig = { ...ESCHER_DEFAULT_CONFIG };
-  for (const key of Object.keys(partial) as (keyof EscherConfig)[]) {
-    const value = partial[key];
-    if (value !== undefined) (merged as unknown as Record<string, unknown>)[key] = value;
-  }
-  if (!isSupportedHashAlgo(merged.hashAlgo)) {
-    throw new Error('Only SHA256 and SHA512 hash algorithms are allowed');
-  }
-  return merged;
 }

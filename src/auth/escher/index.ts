@@ -1,3 +1,4 @@
+// Escher signature verification as the server uses it: the Antavo dialect, routing, verifying.
 export type {
   EscherConfig,
   EscherFailureCode,
@@ -7,15 +8,7 @@ export type {
   VerifyOptions,
   VerifyResult,
 } from './types';
-export {
-  antavoEscherConfig,
-  completeEscherConfig,
-  ESCHER_DEFAULT_CLOCK_SKEW_SECONDS,
-  ESCHER_DEFAULT_CONFIG,
-  isSupportedHashAlgo,
-  SUPPORTED_HASH_ALGOS,
-} from './config';
-export { parseEscherDate, toLongDate, toRfc1123, toShortDate } from './date';
-export { clearSigningKeyCache, verifySignedRequest } from './verify';
+export { antavoEscherConfig } from './config';
+export { parseEscherDate } from './date';
+export { verifySignedRequest } from './verify';
 export { hasEscherAuthorization } from './detect';
-export { signEscherRequest, type SignEscherRequestInput, type SignEscherRequestResult } from './sign';
