@@ -95,9 +95,9 @@ export async function createApp({ config, logger, mongoUri }: AppOptions): Promi
     credentials,
     authenticator: new Authenticator({
       credentials,
-      escher: antavoEscherConfig(config.apiStack),
+      escher: config.escher,
       clockSkewSeconds: config.signatureClockSkewSeconds,
-      trustedProxies: parseTrustProxy(config.trustProxy.join(',')),
+      trustedProxies: config.trustProxy,
     }),
     errorLog,
     customers,
