@@ -432,8 +432,8 @@ module.exports = [
     id: 'ip.leading-zero-accepted',
     rule: 'An ambiguous IPv4 entry (010.0.0.1: octal or decimal? 10.1: inet_aton shorthand) is refused.',
     file: ADDRESS,
-    find: 'if (address.toString() === text)\n            octets = address.octets;',
-    replace: 'octets = address.octets;',
+    find: 'if (FOUR_PART_DECIMAL.test(text)) {',
+    replace: 'if (true) {',
     tests: [T.ip],
   },
 

@@ -38,9 +38,11 @@ export function resolveClientAddress(
   // Checked here rather than by proxy-addr: the socket is parsed differently (zone ids) and
   // most requests stop here, before any header parsing.
   if (socket === undefined || !trustedProxies.matches(socket)) return socket;
+  const hops = hopList(forwardedFor);
+  if (hops === '') return socket;
 
   // proxy-addr reads only these two fields of an IncomingMessage.
-  const request = { socket: { remoteAddress: socketAddress }, headers: { 'x-forwarded-for': hopList(forwardedFor) } };
+  const request = { socket: { remoteAddress: socketAddress }, headers: { 'x-forwarded-for': hops } };
   // [socket, hops right to left up to and including the client]
   const walked = proxyaddr.all(request as unknown as IncomingMessage, (address, i) => {
     if (i === 0) return true; // the socket, trusted above
