@@ -2,7 +2,7 @@ import type { App } from '../src/app/create-app';
 import type { RawRequest } from '../src/common/raw-request';
 import { authorize } from '../src/auth/authorize';
 import { ApiEndpoint } from '../src/security/api-endpoint';
-import { antavoEscherConfig } from '../src/auth/escher';
+import { antavoEscherConfig } from '../src/escher';
 import { signRequest } from '../test/support/signers/escher-signer';
 
 function median(values: number[]): number {

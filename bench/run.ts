@@ -10,7 +10,7 @@ import { replaceDatabaseName } from '../src/db/provider';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { createApp, type App } from '../src/app/create-app';
-import { antavoEscherConfig } from '../src/auth/escher';
+import { antavoEscherConfig } from '../src/escher';
 import { signRequest } from '../test/support/signers/escher-signer';
 import { OFFERS_QUERY, aliasBomb } from '../test/support/queries';
 import { compare, load, type LoadResult, type LoadTarget } from './load';

@@ -26,10 +26,10 @@ const T = {
 const AUTHORIZE = 'dist/src/auth/authorize.js';
 const AUTHENTICATE = 'dist/src/auth/authenticate.js';
 const OPERATION_ACCESS = 'dist/src/graphql/operation-access.js';
-const VERIFY = 'dist/src/auth/escher/verify.js';
-const CANONICAL = 'dist/src/auth/escher/canonical.js';
-const CLIENT_ADDRESS = 'dist/src/auth/ip/client-address.js';
-const ADDRESS = 'dist/src/auth/ip/address.js';
+const VERIFY = 'dist/src/escher/verify.js';
+const CANONICAL = 'dist/src/escher/canonical.js';
+const CLIENT_ADDRESS = 'dist/src/ip/client-address.js';
+const ADDRESS = 'dist/src/ip/address.js';
 const SECURITY_STORE = 'dist/src/security/security.store.js';
 const LOCKOUT = 'dist/src/security/lockout.js';
 const REDACTION = 'dist/src/errorlog/redaction';
@@ -240,7 +240,7 @@ module.exports = [
   },
 
   // ------------------------------------------------------------------------------------------
-  // signature: Escher verification (src/auth/escher/verify.ts, canonical.ts, auth-header.ts)
+  // signature: Escher verification (src/escher/verify.ts, canonical.ts, auth-header.ts)
   {
     id: 'signature.comparison-always-true',
     rule: 'A signature that does not match is refused.',
@@ -340,7 +340,7 @@ module.exports = [
   {
     id: 'signature.algorithm-prefix-not-checked',
     rule: 'Only `<algoPrefix>-HMAC-SHA256/512` is accepted as the algorithm.',
-    file: 'dist/src/auth/escher/auth-header.js',
+    file: 'dist/src/escher/auth-header.js',
     find: 'if (!token.startsWith(prefix)) {',
     replace: 'if (false) {',
     tests: [T.signers, T.vectors, T.http],
@@ -371,7 +371,7 @@ module.exports = [
   },
 
   // ------------------------------------------------------------------------------------------
-  // ip: client address and allow-list matching (src/auth/ip/*)
+  // ip: client address and allow-list matching (src/ip/*)
   {
     id: 'ip.forwarded-for-from-untrusted-socket',
     rule: 'X-Forwarded-For is believed only when the socket peer is a trusted proxy.',
@@ -382,19 +382,35 @@ module.exports = [
   },
   {
     id: 'ip.leftmost-hop',
-    rule: 'The client is found walking X-Forwarded-For from the right; the leftmost hop is client-chosen.',
+    rule: 'X-Forwarded-For is walked from the right only while hops are trusted proxies; the leftmost hop is client-chosen.',
     file: CLIENT_ADDRESS,
-    find: 'for (let i = hops.length - 1; i >= 0; i--) {',
-    replace: 'for (let i = 0; i < hops.length; i++) {',
+    find: 'return hop !== undefined && trustedProxies.matches(hop);',
+    replace: 'return hop !== undefined;',
     tests: [T.ip, T.http],
   },
   {
     id: 'ip.malformed-hop-skipped',
     rule: 'A malformed forwarded hop makes the address unknown (fail closed) instead of being skipped.',
     file: CLIENT_ADDRESS,
-    find: 'if (hop === undefined)\n            return undefined;',
-    replace: 'if (hop === undefined)\n            continue;',
+    find: 'return hop !== undefined && trustedProxies.matches(hop);',
+    replace: 'return hop === undefined || trustedProxies.matches(hop);',
     tests: [T.ip, T.management],
+  },
+  {
+    id: 'ip.malformed-hop-falls-back-to-proxy',
+    rule: 'A malformed forwarded hop makes the address unknown, never the trusted proxy\'s own address.',
+    file: CLIENT_ADDRESS,
+    find: 'return walked.length === 1 ? socket : parseForwardedHop(walked[walked.length - 1]);',
+    replace: 'return walked.length === 1 ? socket : (parseForwardedHop(walked[walked.length - 1]) ?? socket);',
+    tests: [T.ip, T.management],
+  },
+  {
+    id: 'ip.empty-hop-dropped',
+    rule: 'An empty X-Forwarded-For item written by a trusted proxy is a malformed hop, not skipped.',
+    file: CLIENT_ADDRESS,
+    find: ".map((hop) => (hop.trim() === '' ? EMPTY_HOP : hop))",
+    replace: '.map((hop) => hop)',
+    tests: [T.ip],
   },
   {
     id: 'ip.ipv4-prefix-off-by-one',
@@ -423,17 +439,17 @@ module.exports = [
   {
     id: 'ip.entry-host-bits-kept',
     rule: 'An entry with host bits (192.168.0.3/24) is stored and matched as its network (192.168.0.0/24).',
-    file: 'dist/src/auth/ip/ip-entry.js',
+    file: 'dist/src/ip/ip-entry.js',
     find: 'const network = (0, address_1.networkAddress)(unmapped, prefix);',
     replace: 'const network = unmapped;',
     tests: [T.ip, T.http],
   },
   {
     id: 'ip.leading-zero-accepted',
-    rule: 'An ambiguous IPv4 entry with a leading zero (010.0.0.1: octal or decimal?) is refused.',
+    rule: 'An ambiguous IPv4 entry (010.0.0.1: octal or decimal? 10.1: inet_aton shorthand) is refused.',
     file: ADDRESS,
-    find: "if (parts.some((part) => part.length > 1 && part.startsWith('0')))\n        return 'leading-zero';",
-    replace: '',
+    find: 'if (FOUR_PART_DECIMAL.test(text)) {',
+    replace: 'if (true) {',
     tests: [T.ip],
   },
 

@@ -22,8 +22,6 @@ import { CredentialStore } from '../credentials/credential.store';
 import { RevisionPoller } from '../common/revisions';
 import { loadOrCreateSecretsKey } from '../credentials/secrets-key-file';
 import { Authenticator } from '../auth/authenticate';
-import { antavoEscherConfig } from '../auth/escher';
-import { parseTrustProxy } from '../auth/ip';
 import { createHttpServer } from '../http/server';
 import { ConnectionTracker } from '../http/connections';
 import { ErrorLogService } from '../errorlog/errorlog.service';
@@ -98,9 +96,9 @@ export async function createApp({ config, logger, mongoUri }: AppOptions): Promi
     credentials,
     authenticator: new Authenticator({
       credentials,
-      escher: antavoEscherConfig(config.apiStack),
+      escher: config.escher,
       clockSkewSeconds: config.signatureClockSkewSeconds,
-      trustedProxies: parseTrustProxy(config.trustProxy.join(',')),
+      trustedProxies: config.trustProxy,
     }),
     errorLog,
     customers,

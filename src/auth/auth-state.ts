@@ -1,5 +1,5 @@
 import type { ActiveCredential } from '../credentials/credential.store';
-import type { ParsedAddress } from './ip';
+import type { ParsedAddress } from '../ip';
 
 export type AuthMethod = 'key' | 'signature';
 

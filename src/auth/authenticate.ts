@@ -1,8 +1,8 @@
 import { apiKeyHint } from '../credentials/key-hint';
 import type { CredentialLookup, CredentialStore } from '../credentials/credential.store';
 import type { RawRequest } from '../common/raw-request';
-import { hasEscherAuthorization, verifySignedRequest, type EscherConfig } from './escher';
-import { resolveClientAddress, type IpMatcher } from './ip';
+import { hasEscherAuthorization, verifySignedRequest, type EscherConfig } from '../escher';
+import { resolveClientAddress, type IpMatcher } from '../ip';
 import type { AuthState } from './auth-state';
 
 export interface AuthenticatorOptions {

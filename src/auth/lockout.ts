@@ -1,6 +1,6 @@
 import { ApiEndpoint } from '../security/api-endpoint';
 import type { SecuritySettingsDoc } from '../security/security-settings.model';
-import { IpMatcher } from './ip/ip-matcher';
+import { IpMatcher } from '../ip/ip-matcher';
 import type { AuthState } from './auth-state';
 
 /**

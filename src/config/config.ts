@@ -1,9 +1,11 @@
-import { parseIpEntry } from '../auth/ip/ip-entry';
+import { antavoEscherConfig, type EscherConfig } from '../escher';
+import { parseTrustProxy, type IpMatcher } from '../ip';
 
 /**
  * The only module that reads `process.env`. Every variable of CONTRACT §1 (and the few the
  * project adds) is parsed and checked here once, at start: a bad value stops the process
- * with a message naming the variable instead of failing later on a request.
+ * with a message naming the variable instead of failing later on a request. Values come out
+ * in the form their users need (a matcher, the signature dialect), so nothing re-parses them.
  */
 export type NodeEnv = 'production' | 'development' | 'test';
 
@@ -13,9 +15,11 @@ export interface Config {
   host: string;
   mongodbUri: string | undefined;
   apiStack: string;
+  /** The signature dialect for this API stack (credential scope `<apiStack>/api/antavo_request`). */
+  escher: EscherConfig;
   signatureClockSkewSeconds: number;
-  /** Comma-separated IPs/CIDRs as given; parsed by the auth module into a matcher. */
-  trustProxy: string[];
+  /** The proxies whose X-Forwarded-For is believed; empty: the socket address is the client. */
+  trustProxy: IpMatcher;
   adminApiKey: string | undefined;
   adminApiSecret: string | undefined;
   /** 32-byte AES-256-GCM key for credential secrets at rest (base64 or hex in the env). */
@@ -102,6 +106,15 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, `must be true or false, got "${raw}"`);
 }
 
+/** A value parsed by the module that uses it; its error, written for the admin, names the variable. */
+function parsed<T>(name: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    throw new ConfigError(name, (err as Error).message);
+  }
+}
+
 function secretsKey(env: Env): Buffer | undefined {
   const raw = str(env, 'SECRETS_ENCRYPTION_KEY');
   if (raw === undefined) return undefined;
@@ -128,9 +141,7 @@ export function loadConfig(env: Env = process.env): Config {
   }
 
   const apiStack = str(env, 'API_STACK') ?? 'local';
-  if (!/^[A-Za-z0-9_-]+$/.test(apiStack)) {
-    throw new ConfigError('API_STACK', `may hold letters, digits, "_" and "-" only, got "${apiStack}"`);
-  }
+  const escher = parsed('API_STACK', () => antavoEscherConfig(apiStack));
 
   const adminApiKey = str(env, 'ADMIN_API_KEY');
   const adminApiSecret = str(env, 'ADMIN_API_SECRET');
@@ -158,17 +169,7 @@ export function loadConfig(env: Env = process.env): Config {
     }
   }
 
-  const trustProxy = (str(env, 'TRUST_PROXY') ?? '')
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter((entry) => entry !== '');
-  for (const entry of trustProxy) {
-    try {
-      parseIpEntry(entry);
-    } catch (err) {
-      throw new ConfigError('TRUST_PROXY', (err as Error).message);
-    }
-  }
+  const trustProxy = parsed('TRUST_PROXY', () => parseTrustProxy(str(env, 'TRUST_PROXY')));
 
   const logLevel = str(env, 'LOG_LEVEL') ?? (nodeEnv === 'test' ? 'warn' : 'info');
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
@@ -183,6 +184,7 @@ export function loadConfig(env: Env = process.env): Config {
     host,
     mongodbUri,
     apiStack,
+    escher,
     // At least 1: the accepted window is date - skew <= now < date + skew, empty for 0, which
     // would refuse every signed request.
     signatureClockSkewSeconds: int(env, 'SIGNATURE_CLOCK_SKEW_SECONDS', 300, 1, 86400),

@@ -2,7 +2,7 @@ import { ArgsType, Field } from 'type-graphql';
 import { IsBoolean, IsEnum, IsString, MaxLength, ValidateBy, type ValidationOptions } from 'class-validator';
 import { ApiEndpoint } from './api-endpoint';
 import { SecurityModule } from './security.type';
-import { parseIpEntry } from '../auth/ip/ip-entry';
+import { parseIpEntry } from '../ip/ip-entry';
 
 /** The entry must parse; the message is the parser's own, which says what a valid entry is. */
 function IsIpFilterEntry(options?: ValidationOptions): PropertyDecorator {

@@ -4,8 +4,8 @@ import { PolledCache } from '../common/polled-cache';
 import { API_ENDPOINTS, ENDPOINT_INFO, type ApiEndpoint } from './api-endpoint';
 import { securitySettingsModel, SETTINGS_ID, type EndpointSettingsDoc, type SecuritySettingsDoc } from './security-settings.model';
 import { SecurityModule, type SecuritySettings } from './security.type';
-import { IpMatcher } from '../auth/ip/ip-matcher';
-import { parseIpEntry } from '../auth/ip/ip-entry';
+import { IpMatcher } from '../ip/ip-matcher';
+import { parseIpEntry } from '../ip/ip-entry';
 
 /** What the authentication step needs per endpoint, compiled once per settings change. */
 export interface EndpointRules {

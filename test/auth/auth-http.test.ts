@@ -4,7 +4,7 @@ import { dataOf, firstError, startTestServer, type TestCredential, type TestServ
 import { httpCall, type HttpResult } from '../support/http';
 import { signRequest as aws4Sign } from '../support/signers/aws4-signer';
 import { signWithEscher } from '../support/signers/escher-signer';
-import { antavoEscherConfig } from '../../src/auth/escher';
+import { antavoEscherConfig } from '../../src/escher';
 import { fixture } from '../support/fixtures';
 
 let server: TestServer;

@@ -5,9 +5,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assembleCanonicalRequest, canonicalizeHeaders, canonicalizeTarget, normalizeHeaderValue } from '../../src/auth/escher/canonical';
-import { hashHex } from '../../src/auth/escher/signature';
-import { escherAuthCanonicalRequest, type EscherAuthConfig } from '../../src/auth/escher/escher-auth';
+import { assembleCanonicalRequest, canonicalizeHeaders, canonicalizeTarget, normalizeHeaderValue } from '../../src/escher/canonical';
+import { hashHex } from '../../src/escher/signature';
+import { escherAuthCanonicalRequest, type EscherAuthConfig } from '../support/signers/escher-auth';
 import { mulberry32 as rng } from '../support/prng';
 
 const CONFIG: EscherAuthConfig = { algoPrefix: 'ANTAVO', vendorKey: 'Antavo', hashAlgo: 'SHA256', credentialScope: 'eu/api/antavo_request', authHeaderName: 'Authorization', dateHeaderName: 'Date' };

@@ -11,13 +11,12 @@ import {
   antavoEscherConfig,
   hasEscherAuthorization,
   parseEscherDate,
-  verifySignedRequest,
   type EscherConfig,
   type EscherFailureCode,
   type EscherRequest,
-  type VerifyOptions,
   type VerifyResult,
-} from '../../src/auth/escher';
+} from '../../src/escher';
+import { verifySignedRequest, type VerifyOptions } from '../support/signers/presigned-url';
 import * as aws4 from '../support/signers/aws4-signer';
 import * as escher from '../support/signers/escher-signer';
 

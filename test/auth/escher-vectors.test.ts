@@ -7,23 +7,19 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { EscherConfig, EscherFailureCode, EscherRequest } from '../../src/escher';
+import { signEscherRequest } from '../support/signers/project-signer';
+import { verifySignedRequest } from '../support/signers/presigned-url';
 import {
   completeEscherConfig,
   ESCHER_DEFAULT_CLOCK_SKEW_SECONDS,
-  signEscherRequest,
-  verifySignedRequest,
-  type EscherConfig,
-  type EscherFailureCode,
-  type EscherRequest,
-} from '../../src/auth/escher';
-import {
   escherAuthCanonicalRequest,
   escherAuthStringToSign,
   preSignUrlAt,
   signRequestAt,
   type EscherAuthConfig,
   type EscherAuthRequest,
-} from '../../src/auth/escher/escher-auth';
+} from '../support/signers/escher-auth';
 
 const VECTOR_DIR = process.env.ESCHER_TEST_CASES_DIR ?? path.resolve(process.cwd(), '../shared/escher-test-cases');
 const SUITES = ['aws4_testsuite', 'emarsys_testsuite', 'test_cases'];

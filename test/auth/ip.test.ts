@@ -12,7 +12,7 @@ import {
   parseTrustProxy,
   resolveClientAddress,
   type IpEntryErrorCode,
-} from '../../src/auth/ip';
+} from '../../src/ip';
 
 function entryOf(input: string): string {
   return parseIpEntry(input).entry;

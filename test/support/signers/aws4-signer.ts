@@ -1,7 +1,7 @@
 /**
  * A second, independent Escher signer, written from the AWS Signature Version 4 description
  * (canonical request -> string to sign -> HMAC key chain -> signature) with Escher's names
- * substituted. It shares no code with escher-auth or src/auth/escher, so agreement between the
+ * substituted. It shares no code with escher-auth or src/escher, so agreement between the
  * verifier and this signer is evidence, not a tautology.
  *
  * Choices where the SigV4 description and escher-auth differ (the verifier follows escher-auth):

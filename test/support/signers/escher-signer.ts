@@ -1,10 +1,10 @@
 /**
  * Test signer backed by escher-auth 4.x: what a Node client of the API would send. Without a
  * date it calls escher-auth's public `signRequest` (real clock); with one it runs escher-auth's
- * own signing steps at that instant (see src/auth/escher/escher-auth.ts).
+ * own signing steps at that instant (see escher-auth.ts).
  */
-import { antavoEscherConfig, type EscherConfig } from '../../../src/auth/escher';
-import { createEscherAuth, signRequestAt, type EscherAuthHeaders, type EscherAuthRequest } from '../../../src/auth/escher/escher-auth';
+import { antavoEscherConfig, type EscherConfig } from '../../../src/escher';
+import { createEscherAuth, signRequestAt, type EscherAuthHeaders, type EscherAuthRequest } from './escher-auth';
 
 import type { RequestToSign, SignerHeaders } from './request';
 

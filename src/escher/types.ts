@@ -8,7 +8,10 @@ export type EscherHashAlgo = 'SHA256' | 'SHA512';
 export interface EscherConfig {
   /** Prefix of the algorithm token (`<prefix>-HMAC-<hash>`) and of the signing-key seed. */
   algoPrefix: string;
-  /** Used only for presigned-URL query parameter names (`X-<vendorKey>-Signature`). */
+  /**
+   * The verifier reads neither of these two (the hash comes from the request, and presigned
+   * URLs, named `X-<vendorKey>-...`, are not accepted); signers need them.
+   */
   vendorKey: string;
   hashAlgo: EscherHashAlgo;
   /** Everything after `<key>/<YYYYMMDD>/` in the Credential, e.g. `eu/api/antavo_request`. */
@@ -36,13 +39,11 @@ export interface VerifyOptions {
   now: Date;
   /** Synchronous on purpose: called once per request after all cheap checks have passed. */
   lookupSecret: (apiKey: string) => string | undefined;
-  /** Headers (besides host and the date header) that every accepted request must sign. */
-  mandatorySignedHeaders?: readonly string[];
   /**
-   * Accept Escher presigned URLs (`GET ...?X-<vendorKey>-Signature=...`). Off by default: a
-   * presigned URL is a bearer credential that can leak through logs and referrers.
+   * Headers (besides host and the date header) that every accepted request must sign. The
+   * server needs none; Escher's authenticate() has the option, and its test vectors use it.
    */
-  allowPresignedUrl?: boolean;
+  mandatorySignedHeaders?: readonly string[];
 }
 
 /** Stable, machine-readable failure category; `reason` carries the human-readable detail. */

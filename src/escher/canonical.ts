@@ -72,11 +72,10 @@ export function canonicalizeQuery(query: string): string {
   return query === '' ? '' : canonicalizeParsedQuery(parseQueryString(query));
 }
 
-/** canonicalizeQuery for an already parsed query, optionally without one parameter (a presigned URL's signature). */
-export function canonicalizeParsedQuery(parsed: ParsedUrlQuery, omitKey?: string): string {
+/** canonicalizeQuery for an already parsed query. */
+export function canonicalizeParsedQuery(parsed: ParsedUrlQuery): string {
   const groups: string[] = [];
   for (const key of Object.keys(parsed)) {
-    if (key === omitKey) continue;
     const value = parsed[key];
     if (typeof value === 'string') {
       groups.push(encodeQueryComponent(key) + '=' + encodeQueryComponent(value));
@@ -150,11 +149,6 @@ export function canonicalizeHeaders(headers: EscherHeaders, signedHeaders: reado
     block += (i === 0 ? '' : '\n') + name + ':' + joined;
   }
   return block;
-}
-
-/** Lower-cases, de-duplicates and sorts header names the way the SignedHeaders list is written. */
-export function normalizeSignedHeaderNames(names: readonly string[]): string[] {
-  return [...new Set(names.map((n) => n.trim().toLowerCase()))].sort();
 }
 
 export interface CanonicalRequestInput {

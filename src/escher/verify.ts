@@ -5,39 +5,28 @@
  *  - reads the clock itself (`new Date()`), so `now` cannot be injected;
  *  - parses a `Date` header with `new Date()`, which rejects basic ISO `20110909T233600Z`;
  *  - reports failures only as thrown message strings, without the API key or a stable code;
- *  - looks the secret up before the cheap checks, and mutates `request.url` for presigned URLs;
+ *  - looks the secret up before the cheap checks;
  *  - always uses the deprecated `url.parse()`.
  * Canonicalization is kept byte-compatible with escher-auth (see canonical.ts); the Escher test
  * vectors in test/auth/escher-vectors.test.ts hold it to that.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { parse as parseQueryString, type ParsedUrlQuery } from 'node:querystring';
 import { parseAlgorithm, quoteForReason, parseAuthHeader } from './auth-header';
 import {
   assembleCanonicalRequest,
   canonicalizeHeaders,
-  canonicalizeParsedQuery,
-  canonicalizePath,
   canonicalizeTarget,
   CanonicalizationError,
   ESCHER_METHODS,
   headerValues,
   headerValueStylesDiffer,
-  splitRequestTarget,
   type HeaderValueStyle,
 } from './canonical';
 import { parseEscherDate, toLongDate } from './date';
 import { buildStringToSign, computeSignature, hashHex, SigningKeyCache } from './signature';
 import type { EscherFailureCode, EscherHashAlgo, EscherHeaders, EscherRequest, VerifyOptions, VerifyResult } from './types';
 
-const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
-
 const signingKeys = new SigningKeyCache();
-
-/** Drops cached signing keys (e.g. after revoking a key, or between tests). */
-export function clearSigningKeyCache(): void {
-  signingKeys.clear();
-}
 
 function fail(code: EscherFailureCode, reason: string, apiKey?: string): VerifyResult {
   return apiKey === undefined ? { ok: false, code, reason } : { ok: false, apiKey, code, reason };
@@ -53,8 +42,13 @@ function singleHeader(headers: EscherHeaders, name: string): Single {
   return { kind: 'one', value: values[0]! };
 }
 
-/** Everything the two flavours (auth header / presigned URL) feed into the shared final checks. */
-interface Claim {
+/**
+ * What a request's signature claims, read from wherever it was carried, and checked the same
+ * way whatever that was. The server reads it from the auth header only; the test suite also
+ * reads Escher presigned URLs into it (test/support/signers/presigned-url.ts) so that the
+ * Escher test vectors for those run through every check below.
+ */
+export interface SignatureClaim {
   apiKey: string;
   hashAlgo: EscherHashAlgo;
   credentialDate: string;
@@ -63,7 +57,7 @@ interface Claim {
   signatureHex: string;
   dateValue: Single;
   dateName: string;
-  /** Presigned URLs extend the accepted window by their Expires (seconds). */
+  /** Seconds the signature stays valid beyond the clock skew (a presigned URL's Expires). */
   expiresSeconds: number;
   mandatory: string[];
   canonicalPath: string;
@@ -71,8 +65,14 @@ interface Claim {
   bodyHash: (hashAlgo: EscherHashAlgo) => string;
 }
 
+export type ReadClaim = (request: EscherRequest, options: VerifyOptions) => SignatureClaim | VerifyResult;
+
 export function verifySignedRequest(request: EscherRequest, options: VerifyOptions): VerifyResult {
-  const { config } = options;
+  return verifyClaim(request, options, authHeaderClaim);
+}
+
+/** Checks the request itself, reads its claim with `readClaim`, then checks the claim. */
+export function verifyClaim(request: EscherRequest, options: VerifyOptions, readClaim: ReadClaim): VerifyResult {
   const method = typeof request.method === 'string' ? request.method.toUpperCase() : '';
   if (!ESCHER_METHODS.has(method)) return fail('invalid_request', 'The request method is invalid');
   if (typeof request.url !== 'string' || request.url === '') return fail('invalid_request', 'The request url is missing');
@@ -83,14 +83,12 @@ export function verifySignedRequest(request: EscherRequest, options: VerifyOptio
   if (!(options.now instanceof Date) || Number.isNaN(options.now.getTime())) {
     throw new TypeError('verifySignedRequest: options.now must be a valid Date');
   }
+  const claim = readClaim(request, options);
+  return 'ok' in claim ? claim : finish(request, options, method, claim);
+}
 
-  const mandatory = (options.mandatorySignedHeaders ?? []).map((h) => h.toLowerCase());
-
-  if (options.allowPresignedUrl && method === 'GET') {
-    const presigned = presignedClaim(request, options, mandatory);
-    if (presigned !== undefined) return 'ok' in presigned ? presigned : finish(request, options, method, presigned);
-  }
-
+function authHeaderClaim(request: EscherRequest, options: VerifyOptions): SignatureClaim | VerifyResult {
+  const { config } = options;
   const authName = config.authHeaderName.toLowerCase();
   const auth = singleHeader(request.headers, authName);
   if (auth.kind === 'missing') return fail('missing_auth_header', `The ${authName} header is missing`);
@@ -111,7 +109,8 @@ export function verifySignedRequest(request: EscherRequest, options: VerifyOptio
   }
 
   const dateName = config.dateHeaderName.toLowerCase();
-  return finish(request, options, method, {
+  const mandatory = (options.mandatorySignedHeaders ?? []).map((h) => h.toLowerCase());
+  return {
     apiKey: header.apiKey,
     hashAlgo: algorithm.hashAlgo,
     credentialDate: header.credentialDate,
@@ -125,7 +124,7 @@ export function verifySignedRequest(request: EscherRequest, options: VerifyOptio
     canonicalPath: target.path,
     canonicalQuery: target.query,
     bodyHash: (hashAlgo) => hashHex(hashAlgo, request.body),
-  });
+  };
 }
 
 function targetError(error: unknown): string {
@@ -134,8 +133,8 @@ function targetError(error: unknown): string {
   return 'The request url cannot be canonicalized';
 }
 
-/** The checks and the signature comparison shared by both flavours, cheapest first. */
-function finish(request: EscherRequest, options: VerifyOptions, method: string, claim: Claim): VerifyResult {
+/** The checks of a claim and the signature comparison, cheapest first. */
+function finish(request: EscherRequest, options: VerifyOptions, method: string, claim: SignatureClaim): VerifyResult {
   const { config } = options;
   const { apiKey } = claim;
 
@@ -231,71 +230,4 @@ function signedValuesDifferByStyle(headers: EscherHeaders, signedHeaders: readon
     if (values?.some(headerValueStylesDiffer)) return true;
   }
   return false;
-}
-
-function queryParam(query: ParsedUrlQuery, name: string): string | undefined {
-  const value = query[name];
-  return typeof value === 'string' ? value : undefined;
-}
-
-/**
- * Presigned URL (`X-<vendorKey>-Signature` in the query of a GET): returns undefined when the URL
- * is not presigned, a failure result, or the claim for the shared checks.
- */
-function presignedClaim(request: EscherRequest, options: VerifyOptions, mandatory: string[]): Claim | VerifyResult | undefined {
-  const { config } = options;
-  const paramName = (name: string): string => `X-${config.vendorKey}-${name}`;
-  // Cheap pre-test so that ordinary GETs do not pay for a query parse here.
-  if (!request.url.includes(`${paramName('Signature')}=`)) return undefined;
-
-  let pathname: string;
-  let query: ParsedUrlQuery;
-  try {
-    const split = splitRequestTarget(request.url, false);
-    pathname = split.pathname;
-    query = parseQueryString(split.query);
-  } catch (error) {
-    return fail('invalid_request', targetError(error));
-  }
-  if (!Object.prototype.hasOwnProperty.call(query, paramName('Signature'))) return undefined;
-
-  const missing = ['Algorithm', 'Credentials', 'Date', 'Expires', 'SignedHeaders', 'Signature'].find((n) => queryParam(query, paramName(n)) === undefined);
-  if (missing) return fail('malformed_auth_header', `Could not parse presigned URL: ${paramName(missing)} is missing or repeated`);
-
-  const parsed = parseAuthHeader(
-    `${queryParam(query, paramName('Algorithm'))} Credential=${queryParam(query, paramName('Credentials'))}, ` +
-      `SignedHeaders=${queryParam(query, paramName('SignedHeaders'))}, Signature=${queryParam(query, paramName('Signature'))}`,
-  );
-  if (!parsed.ok) return fail('malformed_auth_header', parsed.reason.replace('auth header', 'presigned URL'));
-  const claimed = parsed.value;
-
-  const algorithm = parseAlgorithm(claimed.algorithm, config.algoPrefix);
-  if (!algorithm.ok) return fail('wrong_algorithm', algorithm.reason, claimed.apiKey);
-
-  const expires = queryParam(query, paramName('Expires'))!;
-  if (!/^\d{1,9}$/.test(expires)) return fail('malformed_auth_header', `Could not parse presigned URL: ${paramName('Expires')} must be a number of seconds`, claimed.apiKey);
-
-  let canonicalQuery: string;
-  try {
-    canonicalQuery = canonicalizeParsedQuery(query, paramName('Signature'));
-  } catch (error) {
-    return fail('invalid_request', targetError(error), claimed.apiKey);
-  }
-
-  return {
-    apiKey: claimed.apiKey,
-    hashAlgo: algorithm.hashAlgo,
-    credentialDate: claimed.credentialDate,
-    credentialScope: claimed.credentialScope,
-    signedHeaders: claimed.signedHeaders,
-    signatureHex: claimed.signature,
-    dateValue: { kind: 'one', value: queryParam(query, paramName('Date'))! },
-    dateName: paramName('Date'),
-    expiresSeconds: Number(expires),
-    // No date header in a presigned URL: the date is a (signed) query parameter.
-    mandatory: ['host', ...mandatory],
-    canonicalPath: canonicalizePath(pathname),
-    canonicalQuery,
-    bodyHash: (hashAlgo) => hashHex(hashAlgo, UNSIGNED_PAYLOAD),
-  };
 }

@@ -9,7 +9,7 @@ export function hashHex(hashAlgo: EscherHashAlgo, data: string | Buffer): string
   return hash(NODE_ALGO[hashAlgo], data, 'hex');
 }
 
-export function algorithmId(algoPrefix: string, hashAlgo: EscherHashAlgo): string {
+function algorithmId(algoPrefix: string, hashAlgo: EscherHashAlgo): string {
   return `${algoPrefix}-HMAC-${hashAlgo}`;
 }
 
@@ -76,9 +76,5 @@ export class SigningKeyCache {
     if (this.entries.size >= this.maxEntries) this.entries.clear();
     this.entries.set(id, { secret, key });
     return key;
-  }
-
-  clear(): void {
-    this.entries.clear();
   }
 }

@@ -1,4 +1,3 @@
-import { isSupportedHashAlgo } from './config';
 import type { EscherHashAlgo } from './types';
 
 export interface ParsedAuthHeader {
@@ -57,6 +56,10 @@ export function parseAuthHeader(value: string): AuthHeaderParseResult {
   };
 }
 
+export function isSupportedHashAlgo(value: string): value is EscherHashAlgo {
+  return value === 'SHA256' || value === 'SHA512';
+}
+
 /** Hash algorithm named by an `<algoPrefix>-HMAC-<hash>` token, or a reason why it is refused. */
 export function parseAlgorithm(
   token: string,
@@ -71,21 +74,6 @@ export function parseAlgorithm(
     return { ok: false, reason: `Only SHA256 and SHA512 hash algorithms are allowed (got ${quoteForReason(hash)})` };
   }
   return { ok: true, hashAlgo: hash };
-}
-
-export function formatAuthHeader(parts: {
-  algoPrefix: string;
-  hashAlgo: EscherHashAlgo;
-  apiKey: string;
-  shortDate: string;
-  credentialScope: string;
-  signedHeaders: readonly string[];
-  signatureHex: string;
-}): string {
-  return (
-    `${parts.algoPrefix}-HMAC-${parts.hashAlgo} Credential=${parts.apiKey}/${parts.shortDate}/${parts.credentialScope}, ` +
-    `SignedHeaders=${parts.signedHeaders.join(';')}, Signature=${parts.signatureHex}`
-  );
 }
 
 /**

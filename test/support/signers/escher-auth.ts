@@ -6,9 +6,36 @@
  * escher-auth reads the clock itself (`new Date()`) in signRequest/preSignUrl/authenticate. The
  * `...At(date)` helpers run the same steps through escher-auth's own internal classes with an
  * explicit date, so tests and vectors can sign "at" a given instant without patching global Date.
- * The server's verifier does not use escher-auth (see verify.ts for why).
+ * The server's verifier does not use escher-auth (see src/escher/verify.ts for why).
  */
-import type { EscherHashAlgo } from './types';
+import { isSupportedHashAlgo } from '../../../src/escher/auth-header';
+import type { EscherConfig, EscherHashAlgo } from '../../../src/escher';
+
+/** escher-auth's own defaults, so configs from the Escher test vectors are completed the same way. */
+export const ESCHER_DEFAULT_CONFIG: Readonly<EscherConfig> = Object.freeze({
+  algoPrefix: 'ESR',
+  vendorKey: 'Escher',
+  hashAlgo: 'SHA256',
+  credentialScope: 'escher_request',
+  authHeaderName: 'X-Escher-Auth',
+  dateHeaderName: 'X-Escher-Date',
+});
+
+/** Escher's default clock skew (seconds). */
+export const ESCHER_DEFAULT_CLOCK_SKEW_SECONDS = 300;
+
+/** Fills gaps from escher-auth's defaults (as escher-auth itself does) and rejects unusable values. */
+export function completeEscherConfig(partial: Partial<EscherConfig>): EscherConfig {
+  const merged: EscherConfig = { ...ESCHER_DEFAULT_CONFIG };
+  for (const key of Object.keys(partial) as (keyof EscherConfig)[]) {
+    const value = partial[key];
+    if (value !== undefined) (merged as unknown as Record<string, unknown>)[key] = value;
+  }
+  if (!isSupportedHashAlgo(merged.hashAlgo)) {
+    throw new Error('Only SHA256 and SHA512 hash algorithms are allowed');
+  }
+  return merged;
+}
 
 export type EscherAuthHeaders = Array<[string, string]>;
 
@@ -72,11 +99,14 @@ interface EscherUtils {
   toLongDate(date: Date): string;
 }
 
+// escher-auth ships no types and its internals are reached by path: typed requires.
+/* eslint-disable @typescript-eslint/no-require-imports */
 const Escher = require('escher-auth') as EscherConstructor;
 const AuthHelper = require('escher-auth/lib/authhelper') as AuthHelperConstructor;
 const Canonicalizer = require('escher-auth/lib/canonicalizer') as CanonicalizerConstructor;
 const Signer = require('escher-auth/lib/signer') as SignerConstructor;
 const Utils = require('escher-auth/lib/utils') as EscherUtils;
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** escher-auth's public API, typed. Throws on an invalid config (e.g. hashAlgo). */
 export function createEscherAuth(config: EscherAuthConfig): EscherAuthClient {

@@ -55,14 +55,3 @@ export function toLongDate(date: Date): string {
   const iso = date.toISOString(); // 2011-09-09T23:36:00.000Z
   return iso.slice(0, 4) + iso.slice(5, 7) + iso.slice(8, 13) + iso.slice(14, 16) + iso.slice(17, 19) + 'Z';
 }
-
-/** `20110909` */
-export function toShortDate(date: Date): string {
-  const iso = date.toISOString();
-  return iso.slice(0, 4) + iso.slice(5, 7) + iso.slice(8, 10);
-}
-
-/** `Fri, 09 Sep 2011 23:36:00 GMT` — what escher-auth writes into a `Date` header. */
-export function toRfc1123(date: Date): string {
-  return date.toUTCString();
-}

@@ -1,19 +1,17 @@
 /**
- * Escher signing with the verifier's own canonicalization: lets the Escher signing vectors test
- * exactly the code that verifies, and gives the server a signer for outgoing requests.
+ * Escher signing built from the verifier's own canonicalization and key chain, so that the
+ * Escher signing vectors test exactly the code that verifies (the server itself signs nothing).
  */
-import { formatAuthHeader } from './auth-header';
 import {
   assembleCanonicalRequest,
   canonicalizeHeaders,
   canonicalizeTarget,
   ESCHER_METHODS,
   headerValues,
-  normalizeSignedHeaderNames,
-} from './canonical';
-import { toLongDate, toRfc1123, toShortDate } from './date';
-import { buildStringToSign, computeSignature, deriveSigningKey, hashHex } from './signature';
-import type { EscherConfig, EscherHeaders } from './types';
+} from '../../../src/escher/canonical';
+import { toLongDate } from '../../../src/escher/date';
+import { buildStringToSign, computeSignature, deriveSigningKey, hashHex } from '../../../src/escher/signature';
+import type { EscherConfig, EscherHashAlgo, EscherHeaders } from '../../../src/escher';
 
 export interface SignEscherRequestInput {
   method: string;
@@ -85,4 +83,34 @@ export function signEscherRequest(input: SignEscherRequestInput): SignEscherRequ
   });
   headers[config.authHeaderName.toLowerCase()] = authHeader;
   return { headers, authHeader, canonicalRequest, stringToSign, signedHeaders };
+}
+
+/** `20110909` */
+function toShortDate(date: Date): string {
+  return toLongDate(date).slice(0, 8);
+}
+
+/** `Fri, 09 Sep 2011 23:36:00 GMT`: what escher-auth writes into a `Date` header. */
+function toRfc1123(date: Date): string {
+  return date.toUTCString();
+}
+
+/** Lower-cases, de-duplicates and sorts header names the way the SignedHeaders list is written. */
+function normalizeSignedHeaderNames(names: readonly string[]): string[] {
+  return [...new Set(names.map((n) => n.trim().toLowerCase()))].sort();
+}
+
+function formatAuthHeader(parts: {
+  algoPrefix: string;
+  hashAlgo: EscherHashAlgo;
+  apiKey: string;
+  shortDate: string;
+  credentialScope: string;
+  signedHeaders: readonly string[];
+  signatureHex: string;
+}): string {
+  return (
+    `${parts.algoPrefix}-HMAC-${parts.hashAlgo} Credential=${parts.apiKey}/${parts.shortDate}/${parts.credentialScope}, ` +
+    `SignedHeaders=${parts.signedHeaders.join(';')}, Signature=${parts.signatureHex}`
+  );
 }
