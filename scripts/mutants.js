@@ -39,7 +39,7 @@ const GRAPHQL_QUERY = `${REDACTION}/graphql-query.js`;
 const TEXT = `${REDACTION}/text.js`;
 const QUERY_STRING = `${REDACTION}/query-string.js`;
 const HEADERS = `${REDACTION}/headers.js`;
-const API_KEY = `${REDACTION}/api-key.js`;
+const API_KEY = 'dist/src/common/key-hint.js';
 const KEY_HINTS = `${REDACTION}/key-hints.js`;
 const ECHO_PATTERN = `${REDACTION}/echo-pattern.js`;
 const REQUEST = `${REDACTION}/request.js`;
@@ -52,7 +52,7 @@ module.exports = [
   // the authorization plugin, the Entities REST paths, the credential store)
   {
     id: 'access.ip-check-removed',
-    rule: 'An address outside an endpoint\'s IP filter is refused (403).',
+    rule: "An address outside an endpoint's IP filter is refused (403).",
     file: AUTHORIZE,
     find: 'if (rules.ipMatcher && !(auth.client && rules.ipMatcher.matches(auth.client))) {',
     replace: 'if (false && rules.ipMatcher) {',
@@ -156,7 +156,7 @@ module.exports = [
   },
   {
     id: 'access.rest-paths-not-on-entities-endpoint',
-    rule: 'The /entities/... paths meet the ENTITIES endpoint\'s IP filter and signature enforcement.',
+    rule: "The /entities/... paths meet the ENTITIES endpoint's IP filter and signature enforcement.",
     file: 'dist/src/entities/entities.rest.js',
     find: '[{ endpoint: api_endpoint_1.ApiEndpoint.ENTITIES }]',
     replace: '[{}]',
@@ -177,14 +177,14 @@ module.exports = [
   {
     id: 'management.resolver-authorized-dropped',
     rule: 'The management resolvers refuse a non-admin themselves (@Authorized, second line of defence).',
-    file: 'dist/src/security/root-field.js',
-    find: "(0, type_graphql_1.Authorized)('ADMIN')(target, key, descriptor);",
+    file: 'dist/src/auth/root-field.js',
+    find: '(0, type_graphql_1.Authorized)()(target, key, descriptor);',
     replace: 'void 0;',
     tests: [T.layers, T.management, T.http],
   },
   {
     id: 'management.lockout-ip-check-disabled',
-    rule: 'A change that would put the caller\'s own address outside the MANAGEMENT IP filter is refused.',
+    rule: "A change that would put the caller's own address outside the MANAGEMENT IP filter is refused.",
     file: LOCKOUT,
     find: 'if (after.modules?.IP_FILTER === true && entries.length > 0) {',
     replace: 'if (false) {',
@@ -275,7 +275,7 @@ module.exports = [
   },
   {
     id: 'signature.skew-ahead-bound-exclusive',
-    rule: 'The skew window is exactly escher-auth\'s: a Date exactly `skew` ahead is accepted (<=, not <).',
+    rule: "The skew window is exactly escher-auth's: a Date exactly `skew` ahead is accepted (<=, not <).",
     file: VERIFY,
     find: 'requestMs - skewMs <= nowMs &&',
     replace: 'requestMs - skewMs < nowMs &&',
@@ -283,7 +283,7 @@ module.exports = [
   },
   {
     id: 'signature.skew-behind-bound-inclusive',
-    rule: 'The skew window is exactly escher-auth\'s: a Date exactly `skew` behind is refused (<, not <=).',
+    rule: "The skew window is exactly escher-auth's: a Date exactly `skew` behind is refused (<, not <=).",
     file: VERIFY,
     find: '&& nowMs < requestMs + claim.expiresSeconds * 1000 + skewMs',
     replace: '&& nowMs <= requestMs + claim.expiresSeconds * 1000 + skewMs',
@@ -315,7 +315,7 @@ module.exports = [
   },
   {
     id: 'signature.credential-scope-not-checked',
-    rule: 'The credential scope must be this server\'s (`<API_STACK>/api/antavo_request`).',
+    rule: "The credential scope must be this server's (`<API_STACK>/api/antavo_request`).",
     file: VERIFY,
     find: 'if (claim.credentialScope !== config.credentialScope) {',
     replace: 'if (false) {',
@@ -398,7 +398,7 @@ module.exports = [
   },
   {
     id: 'ip.malformed-hop-falls-back-to-proxy',
-    rule: 'A malformed forwarded hop makes the address unknown, never the trusted proxy\'s own address.',
+    rule: "A malformed forwarded hop makes the address unknown, never the trusted proxy's own address.",
     file: CLIENT_ADDRESS,
     find: 'return walked.length === 1 ? socket : parseForwardedHop(walked[walked.length - 1]);',
     replace: 'return walked.length === 1 ? socket : (parseForwardedHop(walked[walked.length - 1]) ?? socket);',
@@ -463,32 +463,32 @@ module.exports = [
     id: 'redaction.name-password-missing',
     rule: 'A value under a name containing `password` (newPassword, userPassword) is masked.',
     file: NAMES,
-    find: "'password', 'passwd', 'passphrase',",
-    replace: "'passwd', 'passphrase',",
+    find: "    'password',\n    'passwd',",
+    replace: "    'passwd',",
     tests: [T.redaction, T.redactionKeys, T.errorlogHttp],
   },
   {
     id: 'redaction.name-secret-missing',
     rule: 'A value under a name containing `secret` (client_secret, apiSecret) is masked.',
     file: NAMES,
-    find: "'pwd', 'secret', 'token',",
-    replace: "'pwd', 'token',",
+    find: "    'pwd',\n    'secret',\n",
+    replace: "    'pwd',\n",
     tests: [T.redaction, T.redactionKeys, T.errorlogHttp],
   },
   {
     id: 'redaction.name-token-missing',
     rule: 'A value under a name containing `token` (accessToken, refresh_token) is masked.',
     file: NAMES,
-    find: "'secret', 'token', 'apikey',",
-    replace: "'secret', 'apikey',",
+    find: "    'secret',\n    'token',\n",
+    replace: "    'secret',\n",
     tests: [T.redaction, T.redactionKeys, T.errorlogHttp],
   },
   {
     id: 'redaction.name-apikey-missing',
     rule: 'A value under a name containing `api_key` in any spelling (apiKey, API-KEY, api.key) is masked.',
     file: NAMES,
-    find: "'token', 'apikey', 'privatekey',",
-    replace: "'token', 'privatekey',",
+    find: "    'token',\n    'apikey',\n",
+    replace: "    'token',\n",
     tests: [T.redaction, T.redactionKeys, T.errorlogHttp],
   },
   {
@@ -504,7 +504,8 @@ module.exports = [
     rule: 'Short words (pin, pass, auth, otp…) count only as a whole name part: shipping, spinner, passengers and author stay readable.',
     file: NAMES,
     find: '    const parts = name.match(NAME_PART);\n',
-    replace: '    for (const word of WORDS)\n        if (normalised.includes(word))\n            return true;\n    const parts = name.match(NAME_PART);\n',
+    replace:
+      '    for (const word of WORDS)\n        if (normalised.includes(word))\n            return true;\n    const parts = name.match(NAME_PART);\n',
     tests: [T.redaction, T.redactionKeys],
   },
   {
@@ -673,16 +674,16 @@ module.exports = [
     id: 'redaction.hint-first-four',
     rule: 'A key hint is `***` plus the LAST four characters.',
     file: API_KEY,
-    find: 'names_1.MASK + key.slice(-4)',
-    replace: 'names_1.MASK + key.slice(0, 4)',
+    find: '`***${key.slice(-4)}`',
+    replace: '`***${key.slice(0, 4)}`',
     tests: [T.redaction, T.redactionKeys, T.errorlogHttp],
   },
   {
     id: 'redaction.hint-short-key-whole',
     rule: 'A key of four characters or fewer is hinted as just `***` (its last four would be all of it).',
     file: API_KEY,
-    find: 'key.length <= 4 ? names_1.MASK',
-    replace: 'key.length < 4 ? names_1.MASK',
+    find: "key.length <= 4 ? '***'",
+    replace: "key.length < 4 ? '***'",
     tests: [T.redaction, T.redactionKeys],
   },
   {
@@ -705,7 +706,7 @@ module.exports = [
   // echo-pattern.ts and known-values.ts: echoes of removed values in every escaping
   {
     id: 'redaction.echo-unicode-hex-lower-case-only',
-    rule: 'An echo with upper-case \\u hex (graphql\'s printer writes \\u000B) is masked, not only lower-case.',
+    rule: "An echo with upper-case \\u hex (graphql's printer writes \\u000B) is masked, not only lower-case.",
     file: ECHO_PATTERN,
     find: ".padStart(width, '0')\n        .replace(/[a-f]/g, (d) => `[${d}${d.toUpperCase()}]`);",
     replace: ".padStart(width, '0');",
@@ -715,7 +716,7 @@ module.exports = [
     id: 'redaction.echo-url-encoding-missing',
     rule: 'A URL-encoded echo of a removed value is masked.',
     file: ECHO_PATTERN,
-    find: "    alternatives.push(utf8Bytes(ch).map((byte) => `%${hex(byte, 2)}`).join(''));\n",
+    find: "    alternatives.push(utf8Bytes(ch)\n        .map((byte) => `%${hex(byte, 2)}`)\n        .join(''));\n",
     replace: '',
     tests: [T.redaction, T.redactionKeys],
   },

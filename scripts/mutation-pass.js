@@ -125,11 +125,11 @@ function killRunning() {
 function runTests(files, { timeoutSeconds, stopAtFirstFailure }) {
   return new Promise((resolve) => {
     const started = Date.now();
-    const child = spawn(
-      process.execPath,
-      ['--test', '--test-concurrency=1', `--test-reporter=${REPORTER}`, ...files],
-      { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawn(process.execPath, ['--test', '--test-concurrency=1', `--test-reporter=${REPORTER}`, ...files], {
+      cwd: ROOT,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     running = child;
     const failures = [];
     let passes = 0;
@@ -198,7 +198,13 @@ function cut(text, width) {
 }
 
 function printTable(results) {
-  const rows = results.map((r) => [r.id, r.result, r.seconds.toFixed(1), path.basename(r.file), cut(r.firstFailingTest || r.detail || '', 90)]);
+  const rows = results.map((r) => [
+    r.id,
+    r.result,
+    r.seconds.toFixed(1),
+    path.basename(r.file),
+    cut(r.firstFailingTest || r.detail || '', 90),
+  ]);
   const header = ['id', 'result', 's', 'file', 'first failing test / detail'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
@@ -237,7 +243,9 @@ async function main() {
   }
   const mutants = options.prefixes.length ? all.filter((m) => options.prefixes.some((p) => m.id.startsWith(p))) : all;
   if (mutants.length === 0) {
-    console.error(`no mutant id starts with ${options.prefixes.join(' or ')}; groups: ${[...new Set(all.map((m) => m.id.split('.')[0]))].join(', ')}`);
+    console.error(
+      `no mutant id starts with ${options.prefixes.join(' or ')}; groups: ${[...new Set(all.map((m) => m.id.split('.')[0]))].join(', ')}`,
+    );
     process.exit(2);
   }
 
@@ -302,11 +310,16 @@ async function main() {
         failureMessage: run.failures[0]?.message ?? '',
         failingTests: options.full ? run.failures.map((f) => `${path.basename(f.file ?? '')}: ${f.name}`) : undefined,
         // A killed run without any failed test means the process itself died (e.g. a crash at load).
-        detail: status === 'KILLED' && run.failures.length === 0 ? `test process failed: ${run.stderr.trim().split('\n').slice(-1)[0] ?? ''}` : '',
+        detail:
+          status === 'KILLED' && run.failures.length === 0
+            ? `test process failed: ${run.stderr.trim().split('\n').slice(-1)[0] ?? ''}`
+            : '',
       };
     }
     results.push(result);
-    console.log(`[${index + 1}/${mutants.length}] ${result.id}: ${result.result} (${result.seconds.toFixed(1)} s)${result.firstFailingTest ? ` — ${result.firstFailingTest}` : result.detail ? ` — ${result.detail}` : ''}`);
+    console.log(
+      `[${index + 1}/${mutants.length}] ${result.id}: ${result.result} (${result.seconds.toFixed(1)} s)${result.firstFailingTest ? ` — ${result.firstFailingTest}` : result.detail ? ` — ${result.detail}` : ''}`,
+    );
   }
 
   const summary = summarise(results);
@@ -318,14 +331,28 @@ async function main() {
     `mutants: ${summary.total}; killed ${summary.killed}, killed by timeout ${summary.timeout}, survived ${summary.survived}, ` +
       `stale ${summary.stale}, invalid ${summary.invalid}`,
   );
-  console.log(`score: ${summary.score === null ? 'n/a' : `${(summary.score * 100).toFixed(1)} %`} (killed / (killed + survived)); ${totalSeconds.toFixed(0)} s`);
+  console.log(
+    `score: ${summary.score === null ? 'n/a' : `${(summary.score * 100).toFixed(1)} %`} (killed / (killed + survived)); ${totalSeconds.toFixed(0)} s`,
+  );
   for (const r of results.filter((x) => x.result === 'SURVIVED')) console.log(`  SURVIVED ${r.id}: ${r.rule}`);
-  for (const r of results.filter((x) => x.result === 'STALE' || x.result === 'INVALID')) console.log(`  ${r.result} ${r.id}: ${r.detail}`);
+  for (const r of results.filter((x) => x.result === 'STALE' || x.result === 'INVALID'))
+    console.log(`  ${r.result} ${r.id}: ${r.detail}`);
 
   fs.mkdirSync(path.dirname(options.out), { recursive: true });
   fs.writeFileSync(
     options.out,
-    JSON.stringify({ generatedAt: new Date().toISOString(), prefixes: options.prefixes, baselineSeconds: baseline.seconds, seconds: totalSeconds, summary, results }, null, 2) + '\n',
+    JSON.stringify(
+      {
+        generatedAt: new Date().toISOString(),
+        prefixes: options.prefixes,
+        baselineSeconds: baseline.seconds,
+        seconds: totalSeconds,
+        summary,
+        results,
+      },
+      null,
+      2,
+    ) + '\n',
   );
   console.log(`report: ${path.relative(ROOT, options.out)}`);
   // Stale or invalid mutants are a broken pass, not a finding: fail so they get fixed.

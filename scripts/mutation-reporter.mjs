@@ -9,13 +9,17 @@ export default async function* mutationReporter(source) {
       const error = event.data.details?.error;
       if (error?.failureType === 'subtestsFailed') continue;
       const cause = error?.cause ?? error;
-      yield JSON.stringify({
-        type: 'fail',
-        name: event.data.name,
-        file: event.data.file,
-        failureType: error?.failureType,
-        message: String(cause?.message ?? cause ?? '').split('\n')[0].slice(0, 300),
-      }) + '\n';
+      yield (
+        JSON.stringify({
+          type: 'fail',
+          name: event.data.name,
+          file: event.data.file,
+          failureType: error?.failureType,
+          message: String(cause?.message ?? cause ?? '')
+            .split('\n')[0]
+            .slice(0, 300),
+        }) + '\n'
+      );
     }
   }
 }

@@ -26,16 +26,17 @@ if (existsSync(packagesDir)) {
 }
 
 const filter = process.argv.slice(2);
-let files = testDirs.filter((dir) => existsSync(dir)).flatMap(collect).sort();
+let files = testDirs
+  .filter((dir) => existsSync(dir))
+  .flatMap(collect)
+  .sort();
 if (filter.length) files = files.filter((f) => filter.some((p) => f.includes(p)));
 if (files.length === 0) {
   console.error('no test files found under dist/test or packages/*/dist/test');
   process.exit(1);
 }
 const concurrency = process.env.TEST_CONCURRENCY ?? '2';
-const result = spawnSync(
-  process.execPath,
-  ['--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
-  { stdio: 'inherit' },
-);
+const result = spawnSync(process.execPath, ['--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files], {
+  stdio: 'inherit',
+});
 process.exit(result.status ?? 1);

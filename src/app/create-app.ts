@@ -179,7 +179,10 @@ export async function createApp({ config, logger, mongoUri }: AppOptions): Promi
       connections.closeIdle();
       const drained = await connections.drain(config.shutdownGraceMs);
       if (!drained) {
-        logger.warn({ inFlight: connections.inFlight, graceMs: config.shutdownGraceMs }, 'requests still running at shutdown were cut');
+        logger.warn(
+          { inFlight: connections.inFlight, graceMs: config.shutdownGraceMs },
+          'requests still running at shutdown were cut',
+        );
         connections.destroyAll();
       }
       await closed;

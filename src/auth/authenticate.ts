@@ -1,4 +1,4 @@
-import { apiKeyHint } from '../credentials/key-hint';
+import { apiKeyHint } from '../common/key-hint';
 import type { CredentialLookup, CredentialStore } from '../credentials/credential.store';
 import type { RawRequest } from '../common/raw-request';
 import { hasEscherAuthorization, verifySignedRequest, type EscherConfig } from '../escher';
@@ -64,7 +64,13 @@ export class Authenticator {
         return refuse(`Invalid request signature: ${reason}`, result.apiKey);
       }
       if (lookup?.status !== 'active') return refuse('the API key is unknown or revoked', result.apiKey);
-      return { credential: lookup.credential, method: 'signature', client, keyHint: apiKeyHint(result.apiKey), failure: undefined };
+      return {
+        credential: lookup.credential,
+        method: 'signature',
+        client,
+        keyHint: apiKeyHint(result.apiKey),
+        failure: undefined,
+      };
     }
 
     const key = plainKey(request);

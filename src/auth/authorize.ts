@@ -10,7 +10,11 @@ import type { AuthState } from './auth-state';
  * enforced endpoint → 401; a non-admin on a management operation → 403. The first failing
  * rule answers; nothing runs.
  */
-export function authorize(auth: AuthState | undefined, accesses: Iterable<FieldAccess>, security: SecurityStore): GraphQLError | undefined {
+export function authorize(
+  auth: AuthState | undefined,
+  accesses: Iterable<FieldAccess>,
+  security: SecurityStore,
+): GraphQLError | undefined {
   if (!auth?.credential) return unauthenticated(auth?.failure ?? 'Not authenticated');
   for (const access of accesses) {
     if (access.endpoint) {

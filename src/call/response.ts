@@ -3,7 +3,11 @@ import type { CallResponse } from './call';
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 export function jsonResponse(status: number, body: string | object, headers: Record<string, string> = {}): CallResponse {
-  return { status, headers: { 'content-type': JSON_TYPE, ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) };
+  return {
+    status,
+    headers: { 'content-type': JSON_TYPE, ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  };
 }
 
 /*

@@ -99,9 +99,11 @@ export class RevisionPoller {
       this.reading = false;
     }
     for (const cache of this.caches) {
-      cache.revisionSeen(revisions.get(cache.revisionName) ?? 0).catch((err: Error) =>
-        this.logger.debug({ cache: cache.revisionName, err: err.message }, 'cache reload failed; serving the last load'),
-      );
+      cache
+        .revisionSeen(revisions.get(cache.revisionName) ?? 0)
+        .catch((err: Error) =>
+          this.logger.debug({ cache: cache.revisionName, err: err.message }, 'cache reload failed; serving the last load'),
+        );
     }
   }
 }

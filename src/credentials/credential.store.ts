@@ -5,7 +5,7 @@ import { PolledCache } from '../common/polled-cache';
 import { credentialModel, type CredentialDoc, type Role } from './credential.model';
 import { SecretBox } from './secret-box';
 import type { ApiCredential, CredentialRole } from './credential.type';
-import type { KnownKeys } from './key-hint';
+import type { KnownKeys } from '../common/key-hint';
 
 export interface ActiveCredential {
   key: string;
@@ -15,10 +15,7 @@ export interface ActiveCredential {
   secret: string;
 }
 
-export type CredentialLookup =
-  | { status: 'active'; credential: ActiveCredential }
-  | { status: 'revoked' }
-  | { status: 'unknown' };
+export type CredentialLookup = { status: 'active'; credential: ActiveCredential } | { status: 'revoked' } | { status: 'unknown' };
 
 /**
  * Keys are looked up by their SHA-256, not by the key itself: a plain API key is a bearer

@@ -55,7 +55,8 @@ export const DEFAULT_ACCOUNT = 'standard';
  * such as `constructor` must not find Object's members on an account that does not exist.
  */
 export function accountCounters(accounts: unknown, name: string): Partial<AccountCounters> | undefined {
-  if (accounts === null || typeof accounts !== 'object' || !Object.prototype.hasOwnProperty.call(accounts, name)) return undefined;
+  if (accounts === null || typeof accounts !== 'object' || !Object.prototype.hasOwnProperty.call(accounts, name))
+    return undefined;
   const counters = (accounts as Record<string, unknown>)[name];
   return counters !== null && typeof counters === 'object' ? (counters as Partial<AccountCounters>) : undefined;
 }

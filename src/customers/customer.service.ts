@@ -55,7 +55,9 @@ function toAccount(account: string, counters: Partial<AccountCounters> | undefin
 /** The GraphQL view of a stored customer. The password hash is never part of it. */
 export function toCustomer(doc: PublicCustomerDoc): Customer {
   const stored = doc.accounts && typeof doc.accounts === 'object' ? doc.accounts : {};
-  const names = Object.keys(stored).filter((name) => ACCOUNT_NAME.test(name) && name !== DEFAULT_ACCOUNT).sort();
+  const names = Object.keys(stored)
+    .filter((name) => ACCOUNT_NAME.test(name) && name !== DEFAULT_ACCOUNT)
+    .sort();
   const standard = toAccount(DEFAULT_ACCOUNT, accountCounters(stored, DEFAULT_ACCOUNT));
   return {
     id: doc._id,
@@ -136,7 +138,8 @@ export class CustomerService {
     const passwordHash =
       checked.kind === 'profile' && checked.data.password !== undefined ? await hashPassword(checked.data.password) : undefined;
     // The customer change and its history entry are one transaction where MongoDB has them.
-    const work = (session: ClientSession | undefined) => this.applyEvent({ id, action, checked, passwordHash, now, apiKeyHint }, session);
+    const work = (session: ClientSession | undefined) =>
+      this.applyEvent({ id, action, checked, passwordHash, now, apiKeyHint }, session);
     return this.atomic.run(work, { contendedKey: `customer:${id}` });
   }
 
@@ -203,10 +206,10 @@ export class CustomerService {
           const current = await this.customers.findOne({ _id: id }, { projection: { [path]: 1 }, session });
           if (!current) throw unknownCustomer(id);
           const balance = toAccount(account, accountCounters(current.accounts, account)).spendable;
-          throw badUserInput(
-            `spend of ${points} exceeds the spendable balance of ${balance} on account "${account}"`,
-            { field: 'data.points', spendable: balance },
-          );
+          throw badUserInput(`spend of ${points} exceeds the spendable balance of ${balance} on account "${account}"`, {
+            field: 'data.points',
+            spendable: balance,
+          });
         }
         doc = updated;
       }

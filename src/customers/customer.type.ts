@@ -26,7 +26,9 @@ export class CustomerTier {
   @Field(() => Tier)
   tier!: Tier;
 
-  @Field(() => TierLevel, { description: "The highest level whose threshold is at most the customer's score on the tier's account." })
+  @Field(() => TierLevel, {
+    description: "The highest level whose threshold is at most the customer's score on the tier's account.",
+  })
   level!: TierLevel;
 
   @Field(() => TierLevel, { nullable: true, description: 'The level after `level`; null at the top.' })

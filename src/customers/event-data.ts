@@ -1,5 +1,17 @@
 import { plainToInstance } from 'class-transformer';
-import { IsEmail, IsInt, IsString, Length, Matches, Max, MaxLength, Min, ValidateIf, validateSync, type ValidationError } from 'class-validator';
+import {
+  IsEmail,
+  IsInt,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+  validateSync,
+  type ValidationError,
+} from 'class-validator';
 import { badUserInput } from '../common/errors';
 import { fieldPath } from '../common/field-path';
 import { ACCOUNT_NAME, ACCOUNT_NAME_RULE, DEFAULT_ACCOUNT } from './customer.model';
@@ -60,9 +72,7 @@ const KEYS: Record<EventAction, readonly string[]> = {
   point_spend: ['points', 'account'],
 };
 
-export type ValidatedData =
-  | { kind: 'profile'; data: ProfileData }
-  | { kind: 'points'; points: number; account: string };
+export type ValidatedData = { kind: 'profile'; data: ProfileData } | { kind: 'points'; points: number; account: string };
 
 // A wrong type is reported before range or format problems of the same key.
 const TYPE_CONSTRAINTS = ['isString', 'isInt'];
@@ -84,7 +94,10 @@ export function validateEventData(action: EventAction, raw: Record<string, unkno
   // one): every key that is not the action's is refused by name, none is dropped.
   const unknown = Object.keys(data).filter((key) => !allowed.includes(key));
   if (unknown.length) {
-    const names = unknown.slice(0, 5).map((k) => JSON.stringify(k.length > 64 ? `${k.slice(0, 64)}…` : k)).join(', ');
+    const names = unknown
+      .slice(0, 5)
+      .map((k) => JSON.stringify(k.length > 64 ? `${k.slice(0, 64)}…` : k))
+      .join(', ');
     throw badUserInput(
       `data ${unknown.length === 1 ? 'key' : 'keys'} ${names} ${unknown.length === 1 ? 'is' : 'are'} not accepted by ${action} events; allowed: ${allowed.join(', ')}`,
       { field: fieldPath('data', unknown[0]) },

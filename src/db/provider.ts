@@ -170,7 +170,8 @@ async function exists(path: string): Promise<boolean> {
 async function locateMongod(logger: Logger): Promise<LocatedBinary | undefined> {
   const env = process.env;
   if (env.MONGOMS_SYSTEM_BINARY) {
-    if (await isExecutable(env.MONGOMS_SYSTEM_BINARY)) return { path: env.MONGOMS_SYSTEM_BINARY, source: 'MONGOMS_SYSTEM_BINARY' };
+    if (await isExecutable(env.MONGOMS_SYSTEM_BINARY))
+      return { path: env.MONGOMS_SYSTEM_BINARY, source: 'MONGOMS_SYSTEM_BINARY' };
     logger.warn({ path: env.MONGOMS_SYSTEM_BINARY }, 'MongoDB: MONGOMS_SYSTEM_BINARY is not an executable file; ignoring it');
   }
 

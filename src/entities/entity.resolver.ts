@@ -46,11 +46,15 @@ export class EntitiesResolver {
       type: filter?.type ?? undefined,
       cardEnabled: filter?.cardEnabled ?? undefined,
     });
-    return pageOfSorted(items, { first, after }, {
-      keyOf: (offer) => offer.id,
-      compare: (a, b) => (a < b ? -1 : a > b ? 1 : 0),
-      isKey: (key): key is string => typeof key === 'string',
-      what: 'an offer',
-    });
+    return pageOfSorted(
+      items,
+      { first, after },
+      {
+        keyOf: (offer) => offer.id,
+        compare: (a, b) => (a < b ? -1 : a > b ? 1 : 0),
+        isKey: (key): key is string => typeof key === 'string',
+        what: 'an offer',
+      },
+    );
   }
 }

@@ -46,12 +46,7 @@ const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0
  * one the request presented, and any issued key `knownKeys` recognises) are reduced to
  * their hints in every part of the record.
  */
-export function buildRecord(
-  call: Call,
-  occurredAt: Date,
-  maxBytes: number,
-  knownKeys?: KnownKeys,
-): ErrorLogDoc {
+export function buildRecord(call: Call, occurredAt: Date, maxBytes: number, knownKeys?: KnownKeys): ErrorLogDoc {
   const sent = call.response ?? { status: 0, body: '' };
   const auth = call.auth;
   const params = paramsOf(call.request);

@@ -41,13 +41,16 @@ export class ErrorLogResolver {
     @Arg('after', () => String, { nullable: true }) after?: string,
   ): Promise<Page<ErrorLog>> {
     const model = ctx.services.errorLog.model;
-    return pageNewestFirst({ first, after }, {
-      filter: mongoFilter(filter),
-      find: (query, sort, limit) => model.find(query).sort(sort).limit(limit).lean<ErrorLogDoc[]>(),
-      count: (query) => model.countDocuments(query),
-      toNode: toErrorLog,
-      what: 'an error log',
-    });
+    return pageNewestFirst(
+      { first, after },
+      {
+        filter: mongoFilter(filter),
+        find: (query, sort, limit) => model.find(query).sort(sort).limit(limit).lean<ErrorLogDoc[]>(),
+        count: (query) => model.countDocuments(query),
+        toNode: toErrorLog,
+        what: 'an error log',
+      },
+    );
   }
 
   @Query(() => ErrorLog, { nullable: true })

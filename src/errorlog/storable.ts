@@ -13,7 +13,11 @@ export function storable(record: ErrorLogDoc): ErrorLogDoc | undefined {
   if (serialises(record)) return record;
   const copy: ErrorLogDoc = {
     ...record,
-    request: { ...record.request, variables: escapeKeys(record.request.variables), headers: escapeKeys(record.request.headers) as Record<string, unknown> },
+    request: {
+      ...record.request,
+      variables: escapeKeys(record.request.variables),
+      headers: escapeKeys(record.request.headers) as Record<string, unknown>,
+    },
     response: { ...record.response, body: escapeKeys(record.response.body) },
   };
   return serialises(copy) ? copy : undefined;

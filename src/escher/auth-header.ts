@@ -13,9 +13,7 @@ export interface ParsedAuthHeader {
   signature: string;
 }
 
-export type AuthHeaderParseResult =
-  | { ok: true; value: ParsedAuthHeader }
-  | { ok: false; reason: string };
+export type AuthHeaderParseResult = { ok: true; value: ParsedAuthHeader } | { ok: false; reason: string };
 
 // Lenient about the blanks after the commas (AWS clients differ), strict about everything else.
 const SHAPE = /^(\S+) Credential=([^,]*),\s*SignedHeaders=([^,]*),\s*Signature=(\S*)$/;
@@ -29,7 +27,11 @@ const HEX = /^(?:[0-9a-fA-F]{2})+$/;
 export function parseAuthHeader(value: string): AuthHeaderParseResult {
   const shape = SHAPE.exec(value.trim());
   if (!shape) {
-    return { ok: false, reason: 'Could not parse auth header: expected "<ALGO> Credential=<key>/<YYYYMMDD>/<scope>, SignedHeaders=<h1;h2>, Signature=<hex>"' };
+    return {
+      ok: false,
+      reason:
+        'Could not parse auth header: expected "<ALGO> Credential=<key>/<YYYYMMDD>/<scope>, SignedHeaders=<h1;h2>, Signature=<hex>"',
+    };
   }
   const credential = CREDENTIAL.exec(shape[2]!);
   if (!credential) {

@@ -11,7 +11,17 @@ import type { EscherHeaders } from './types';
 export class CanonicalizationError extends Error {}
 
 /** Methods escher-auth signs and accepts. */
-export const ESCHER_METHODS: ReadonlySet<string> = new Set(['OPTIONS', 'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'TRACE', 'PATCH', 'CONNECT']);
+export const ESCHER_METHODS: ReadonlySet<string> = new Set([
+  'OPTIONS',
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'DELETE',
+  'TRACE',
+  'PATCH',
+  'CONNECT',
+]);
 
 /**
  * The shape of a request target for which `url.parse()` takes its "simple path" fast path, minus
@@ -138,7 +148,11 @@ export function headerValues(value: string | readonly string[] | undefined): rea
  * are joined with ',' after normalizing each value, as escher-auth does. Throws when a signed
  * header is absent: the caller checks presence first to report which one.
  */
-export function canonicalizeHeaders(headers: EscherHeaders, signedHeaders: readonly string[], style: HeaderValueStyle = 'escher-js'): string {
+export function canonicalizeHeaders(
+  headers: EscherHeaders,
+  signedHeaders: readonly string[],
+  style: HeaderValueStyle = 'escher-js',
+): string {
   let block = '';
   for (let i = 0; i < signedHeaders.length; i++) {
     const name = signedHeaders[i]!;
@@ -166,11 +180,16 @@ export interface CanonicalRequestInput {
 
 export function assembleCanonicalRequest(input: CanonicalRequestInput): string {
   return (
-    input.method.toUpperCase() + '\n' +
-    input.path + '\n' +
-    input.query + '\n' +
-    input.headerBlock + '\n\n' +
-    input.signedHeaders.join(';') + '\n' +
+    input.method.toUpperCase() +
+    '\n' +
+    input.path +
+    '\n' +
+    input.query +
+    '\n' +
+    input.headerBlock +
+    '\n\n' +
+    input.signedHeaders.join(';') +
+    '\n' +
     input.bodyHash
   );
 }

@@ -26,7 +26,9 @@ export function deriveSigningKey(
   credentialScope: string,
 ): Buffer {
   const algo = NODE_ALGO[hashAlgo];
-  let key: Buffer = createHmac(algo, algoPrefix + secret).update(shortDate).digest();
+  let key: Buffer = createHmac(algo, algoPrefix + secret)
+    .update(shortDate)
+    .digest();
   for (const part of credentialScope.split('/')) {
     key = createHmac(algo, key).update(part).digest();
   }
@@ -41,9 +43,12 @@ export function buildStringToSign(
   canonicalRequest: string,
 ): string {
   return (
-    algorithmId(algoPrefix, hashAlgo) + '\n' +
-    longDate + '\n' +
-    credentialScopeWithDate + '\n' +
+    algorithmId(algoPrefix, hashAlgo) +
+    '\n' +
+    longDate +
+    '\n' +
+    credentialScopeWithDate +
+    '\n' +
     hashHex(hashAlgo, canonicalRequest)
   );
 }

@@ -62,6 +62,4 @@ export type EscherFailureCode =
   | 'unknown_key'
   | 'signature_mismatch';
 
-export type VerifyResult =
-  | { ok: true; apiKey: string }
-  | { ok: false; apiKey?: string; code: EscherFailureCode; reason: string };
+export type VerifyResult = { ok: true; apiKey: string } | { ok: false; apiKey?: string; code: EscherFailureCode; reason: string };

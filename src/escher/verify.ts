@@ -12,6 +12,8 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { parseAlgorithm, quoteForReason, parseAuthHeader } from './auth-header';
+// A key is a bearer credential: a message shows only its hint, even to the one who sent it.
+import { apiKeyHint } from '../common/key-hint';
 import {
   assembleCanonicalRequest,
   canonicalizeHeaders,
@@ -78,7 +80,10 @@ export function verifyClaim(request: EscherRequest, options: VerifyOptions, read
   if (typeof request.url !== 'string' || request.url === '') return fail('invalid_request', 'The request url is missing');
   // The type says Buffer; JS callers and a forgotten raw-body parser still reach here with other things.
   if (!Buffer.isBuffer(request.body)) {
-    return fail('invalid_request', `The request body must be the raw body bytes (a Buffer); got ${request.body === undefined || request.body === null ? 'none' : typeof request.body}`);
+    return fail(
+      'invalid_request',
+      `The request body must be the raw body bytes (a Buffer); got ${request.body === undefined || request.body === null ? 'none' : typeof request.body}`,
+    );
   }
   if (!(options.now instanceof Date) || Number.isNaN(options.now.getTime())) {
     throw new TypeError('verifySignedRequest: options.now must be a valid Date');
@@ -92,7 +97,8 @@ function authHeaderClaim(request: EscherRequest, options: VerifyOptions): Signat
   const authName = config.authHeaderName.toLowerCase();
   const auth = singleHeader(request.headers, authName);
   if (auth.kind === 'missing') return fail('missing_auth_header', `The ${authName} header is missing`);
-  if (auth.kind === 'multiple') return fail('malformed_auth_header', `Could not parse auth header: more than one ${authName} header`);
+  if (auth.kind === 'multiple')
+    return fail('malformed_auth_header', `Could not parse auth header: more than one ${authName} header`);
 
   const parsed = parseAuthHeader(auth.value);
   if (!parsed.ok) return fail('malformed_auth_header', parsed.reason);
@@ -191,7 +197,8 @@ function finish(request: EscherRequest, options: VerifyOptions, method: string, 
 
   // Last of the checks: it may hit a key store, and garbage requests should not get that far.
   const secret = options.lookupSecret(apiKey);
-  if (typeof secret !== 'string' || secret === '') return fail('unknown_key', `Invalid Escher key: unknown API key ${quoteForReason(apiKey)}`, apiKey);
+  if (typeof secret !== 'string' || secret === '')
+    return fail('unknown_key', `Invalid Escher key: unknown API key ${quoteForReason(apiKeyHint(apiKey))}`, apiKey);
 
   const provided = Buffer.from(claim.signatureHex, 'hex');
   const signingKey = signingKeys.get(claim.hashAlgo, config.algoPrefix, apiKey, secret, shortDate, claim.credentialScope);
@@ -207,7 +214,11 @@ function finish(request: EscherRequest, options: VerifyOptions, method: string, 
       signedHeaders: claim.signedHeaders,
       bodyHash,
     });
-    const expected = computeSignature(claim.hashAlgo, signingKey, buildStringToSign(config.algoPrefix, claim.hashAlgo, longDate, scopeWithDate, canonical));
+    const expected = computeSignature(
+      claim.hashAlgo,
+      signingKey,
+      buildStringToSign(config.algoPrefix, claim.hashAlgo, longDate, scopeWithDate, canonical),
+    );
     // Length is public (it follows from the algorithm); only the content comparison must be constant time.
     return expected.length === provided.length && timingSafeEqual(expected, provided);
   };
@@ -219,7 +230,7 @@ function finish(request: EscherRequest, options: VerifyOptions, method: string, 
 
   return fail(
     'signature_mismatch',
-    `The signatures do not match: the request was not signed with the secret of ${quoteForReason(apiKey)}, or its method, path, query, signed headers (${claim.signedHeaders.join(';')}) or body changed after signing`,
+    `The signatures do not match: the request was not signed with the secret of ${quoteForReason(apiKeyHint(apiKey))}, or its method, path, query, signed headers (${claim.signedHeaders.join(';')}) or body changed after signing`,
     apiKey,
   );
 }

@@ -4,7 +4,8 @@ import { formatOperationLimitError } from './plugins/operation-limits';
 
 // graphql-js reports a bad literal (e.g. an unknown enum value) as a validation failure;
 // to a client it is bad input, and CONTRACT §5 names BAD_USER_INPUT for it.
-const BAD_VALUE = /^(Value |Expected value of type |Enum "|Argument "[^"]+" of (non-null )?type|Int cannot|Float cannot|String cannot|Boolean cannot|ID cannot)/;
+const BAD_VALUE =
+  /^(Value |Expected value of type |Enum "|Argument "[^"]+" of (non-null )?type|Int cannot|Float cannot|String cannot|Boolean cannot|ID cannot)/;
 
 /**
  * Shapes every error before it leaves the server: OPERATION_TOO_COMPLEX for an operation over

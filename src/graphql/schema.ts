@@ -24,7 +24,15 @@ let cached: GraphQLSchema | undefined;
 /** The type-graphql schema; built once per process (the metadata is global anyway). */
 export function buildApiSchema(): GraphQLSchema {
   cached ??= buildSchemaSync({
-    resolvers: [EntitiesResolver, ImportResolver, SecurityResolver, CredentialResolver, ErrorLogResolver, CustomerResolver, EventResolver],
+    resolvers: [
+      EntitiesResolver,
+      ImportResolver,
+      SecurityResolver,
+      CredentialResolver,
+      ErrorLogResolver,
+      CustomerResolver,
+      EventResolver,
+    ],
     authChecker,
     // Unknown keys in JSON documents are the import's business, not a validation failure.
     validate: { forbidUnknownValues: false },

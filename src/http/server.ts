@@ -63,7 +63,13 @@ export function createHttpServer(options: HttpServerOptions): Server {
       // A fault of the server itself: 500 with the request id, which the log line and the
       // error record both carry, so an integrator can quote it to an admin.
       logger.error({ err, requestId: call.requestId, path }, 'request failed');
-      return errorResponse(path, 500, 'INTERNAL_SERVER_ERROR', `Internal server error (request id ${call.requestId})`, call.requestId);
+      return errorResponse(
+        path,
+        500,
+        'INTERNAL_SERVER_ERROR',
+        `Internal server error (request id ${call.requestId})`,
+        call.requestId,
+      );
     }
   }
 
@@ -120,7 +126,11 @@ export function createHttpServer(options: HttpServerOptions): Server {
       }
       logger.error({ err, requestId, path }, 'request failed');
       if (res.headersSent) res.destroy();
-      else writeResponse(res, errorResponse(path, 500, 'INTERNAL_SERVER_ERROR', `Internal server error (request id ${requestId})`, requestId));
+      else
+        writeResponse(
+          res,
+          errorResponse(path, 500, 'INTERNAL_SERVER_ERROR', `Internal server error (request id ${requestId})`, requestId),
+        );
     });
   });
 }

@@ -32,8 +32,7 @@ export type IpFamily = ParsedAddress['family'];
 export type AddressProblem = 'invalid' | 'leading-zero' | 'zone-id' | 'ipv4-compatible';
 
 export type ScanResult =
-  | { readonly ok: true; readonly address: ParsedAddress }
-  | { readonly ok: false; readonly problem: AddressProblem };
+  { readonly ok: true; readonly address: ParsedAddress } | { readonly ok: false; readonly problem: AddressProblem };
 
 export const IPV4_BITS = 32;
 export const IPV6_BITS = 128;

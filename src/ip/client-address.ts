@@ -59,7 +59,10 @@ export function resolveClientAddress(
  * bad entry, so a typo stops startup instead of silently trusting less (or more).
  */
 export function parseTrustProxy(value: string | undefined): IpMatcher {
-  const items = (value ?? '').split(',').map((item) => item.trim()).filter((item) => item !== '');
+  const items = (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
   try {
     return IpMatcher.from(items);
   } catch (error) {

@@ -33,13 +33,7 @@ export interface IpEntry {
 }
 
 export type IpEntryErrorCode =
-  | 'empty'
-  | 'invalid'
-  | 'leading-zero'
-  | 'zone-id'
-  | 'ipv4-compatible'
-  | 'invalid-prefix'
-  | 'prefix-out-of-range';
+  'empty' | 'invalid' | 'leading-zero' | 'zone-id' | 'ipv4-compatible' | 'invalid-prefix' | 'prefix-out-of-range';
 
 /** A rejected entry. `message` is written for the admin who typed it; `code` is for code. */
 export class IpEntryError extends Error {
@@ -65,11 +59,7 @@ export function parseIpEntry(input: string): IpEntry {
   }
   const text = input.trim();
   if (text === '') {
-    throw new IpEntryError(
-      `IP entry is empty; enter an IPv4 or IPv6 address or CIDR range ${EXAMPLES}`,
-      'empty',
-      input,
-    );
+    throw new IpEntryError(`IP entry is empty; enter an IPv4 or IPv6 address or CIDR range ${EXAMPLES}`, 'empty', input);
   }
 
   const slash = text.indexOf('/');
@@ -103,23 +93,14 @@ export function normaliseIpEntries(inputs: readonly string[]): string[] {
   return [...new Set(inputs.map((input) => parseIpEntry(input).entry))];
 }
 
-function parsePrefix(
-  text: string,
-  prefixText: string,
-  address: ParsedAddress,
-  input: string,
-): number {
+function parsePrefix(text: string, prefixText: string, address: ParsedAddress, input: string): number {
   const v4 = address.family === 'ipv4';
   const max = v4 ? IPV4_BITS : IPV6_BITS;
   const example = v4 ? '192.168.0.0/24' : '2001:db8::/32';
   if (!/^[0-9]+$/.test(prefixText)) {
-    const what =
-      prefixText === ''
-        ? 'is missing its prefix length'
-        : `has an invalid prefix length ${quote(prefixText)}`;
+    const what = prefixText === '' ? 'is missing its prefix length' : `has an invalid prefix length ${quote(prefixText)}`;
     throw new IpEntryError(
-      `${quote(text)} ${what}; after the '/' write ` +
-        `a whole number of bits between 0 and ${max} (e.g. ${example})`,
+      `${quote(text)} ${what}; after the '/' write ` + `a whole number of bits between 0 and ${max} (e.g. ${example})`,
       'invalid-prefix',
       input,
     );
@@ -136,12 +117,7 @@ function parsePrefix(
   return prefix;
 }
 
-function addressError(
-  problem: AddressProblem,
-  text: string,
-  addressText: string,
-  input: string,
-): IpEntryError {
+function addressError(problem: AddressProblem, text: string, addressText: string, input: string): IpEntryError {
   switch (problem) {
     case 'leading-zero': {
       const octet = leadingZeroOctet(addressText);
@@ -173,11 +149,7 @@ function addressError(
       );
     }
     case 'invalid':
-      return new IpEntryError(
-        `${quote(text)} is not a valid IPv4 or IPv6 address or CIDR range ${EXAMPLES}`,
-        problem,
-        input,
-      );
+      return new IpEntryError(`${quote(text)} is not a valid IPv4 or IPv6 address or CIDR range ${EXAMPLES}`, problem, input);
   }
 }
 

@@ -52,11 +52,7 @@ export class IpMatcher {
         addNetwork(v4, 0, 0); // i.e. 0.0.0.0/0
       }
     }
-    return new IpMatcher(
-      new PrefixTable(v4, ipv4NetworkKey),
-      new PrefixTable(v6, ipv6NetworkKey),
-      Object.freeze([...seen]),
-    );
+    return new IpMatcher(new PrefixTable(v4, ipv4NetworkKey), new PrefixTable(v6, ipv6NetworkKey), Object.freeze([...seen]));
   }
 
   static empty(): IpMatcher {

@@ -5,29 +5,30 @@ import pino, { type Logger } from 'pino';
  * code never hands secrets to the logger, but a header object logged by mistake must not
  * leak a key or a signature either.
  */
-export function createLogger(
-  options: { level?: string; name?: string; destination?: pino.DestinationStream } = {},
-): Logger {
-  return pino({
-    name: options.name ?? 'loyalty-api',
-    level: options.level ?? 'info',
-    redact: {
-      paths: [
-        '*.password',
-        '*.secret',
-        '*.apiSecret',
-        'secret',
-        'password',
-        'req.headers.authorization',
-        'req.headers["x-api-key"]',
-        'req.headers.cookie',
-        'headers.authorization',
-        'headers["x-api-key"]',
-        'headers.cookie',
-      ],
-      censor: '***',
+export function createLogger(options: { level?: string; name?: string; destination?: pino.DestinationStream } = {}): Logger {
+  return pino(
+    {
+      name: options.name ?? 'loyalty-api',
+      level: options.level ?? 'info',
+      redact: {
+        paths: [
+          '*.password',
+          '*.secret',
+          '*.apiSecret',
+          'secret',
+          'password',
+          'req.headers.authorization',
+          'req.headers["x-api-key"]',
+          'req.headers.cookie',
+          'headers.authorization',
+          'headers["x-api-key"]',
+          'headers.cookie',
+        ],
+        censor: '***',
+      },
     },
-  }, options.destination);
+    options.destination,
+  );
 }
 
 export type { Logger };

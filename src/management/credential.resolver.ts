@@ -3,6 +3,7 @@ import { ApiCredential, NewApiCredential } from '../credentials/credential.type'
 import { CreateApiCredentialInput } from '../credentials/credential.input';
 import { MANAGEMENT_OPERATION, RootField } from '../auth/root-field';
 import { badUserInput } from '../common/errors';
+import { apiKeyHint } from '../common/key-hint';
 import type { ResolverContext } from '../call/context';
 import type { CredentialStore } from '../credentials/credential.store';
 
@@ -35,7 +36,7 @@ export class CredentialResolver {
       throw badUserInput('a credential cannot revoke itself; use another admin key');
     }
     const revoked = await ctx.services.credentials.revoke(key);
-    if (!revoked) throw badUserInput(`no API credential has the key "${key.slice(0, 64)}"`);
+    if (!revoked) throw badUserInput(`no API credential has the key "${apiKeyHint(key.slice(0, 128))}"`);
     return revoked;
   }
 }

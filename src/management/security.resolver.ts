@@ -30,7 +30,9 @@ const notLockingOut = (ctx: Context) => (after: SecuritySettingsDoc) => lockoutR
 
 @Resolver()
 export class SecurityResolver {
-  @Query(() => SecuritySettings, { description: 'Modules on/off and every endpoint with its IP filter and signature enforcement.' })
+  @Query(() => SecuritySettings, {
+    description: 'Modules on/off and every endpoint with its IP filter and signature enforcement.',
+  })
   @RootField(ADMIN)
   securitySettings(@Ctx() ctx: Context): SecuritySettings {
     return ctx.services.security.settings();
@@ -57,8 +59,6 @@ export class SecurityResolver {
   @Mutation(() => SecuritySettings)
   @RootField(ADMIN)
   setSignatureEnforcement(@Args(() => SignatureEnforcementArgs) args: SignatureEnforcementArgs, @Ctx() ctx: Context) {
-    return userErrors(() =>
-      ctx.services.security.setSignatureEnforcement(args.endpoint, args.enforced, notLockingOut(ctx)),
-    );
+    return userErrors(() => ctx.services.security.setSignatureEnforcement(args.endpoint, args.enforced, notLockingOut(ctx)));
   }
 }

@@ -25,7 +25,10 @@ export enum EndpointLifecycle {
   DEPRECATED_SOON = 'DEPRECATED_SOON',
 }
 
-registerEnumType(ApiEndpoint, { name: 'ApiEndpoint', description: 'An API endpoint that IP filters and signature enforcement apply to.' });
+registerEnumType(ApiEndpoint, {
+  name: 'ApiEndpoint',
+  description: 'An API endpoint that IP filters and signature enforcement apply to.',
+});
 registerEnumType(EndpointLifecycle, { name: 'EndpointLifecycle' });
 
 export const API_ENDPOINTS: readonly ApiEndpoint[] = Object.values(ApiEndpoint);

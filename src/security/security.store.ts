@@ -2,7 +2,12 @@ import type { Connection, Model } from 'mongoose';
 import type { Logger } from 'pino';
 import { PolledCache } from '../common/polled-cache';
 import { API_ENDPOINTS, ENDPOINT_INFO, type ApiEndpoint } from './api-endpoint';
-import { securitySettingsModel, SETTINGS_ID, type EndpointSettingsDoc, type SecuritySettingsDoc } from './security-settings.model';
+import {
+  securitySettingsModel,
+  SETTINGS_ID,
+  type EndpointSettingsDoc,
+  type SecuritySettingsDoc,
+} from './security-settings.model';
 import { SecurityModule, type SecuritySettings } from './security.type';
 import { IpMatcher } from '../ip/ip-matcher';
 import { parseIpEntry } from '../ip/ip-entry';

@@ -19,7 +19,10 @@ before(async () => {
   // its client address through X-Forwarded-For, as a real load balancer would set it.
   server = await startTestServer({ env: { TRUST_PROXY: '127.0.0.1' }, dbName: 'auth_http' });
   // Real tiers, so an accepted call is told apart from one that answers an empty list.
-  assert.deepEqual(dataOf(await server.as(server.admin).graphql(IMPORT_TIERS, { d: TIER_DOCUMENTS })).importEntities.ids.sort(), TIER_IDS);
+  assert.deepEqual(
+    dataOf(await server.as(server.admin).graphql(IMPORT_TIERS, { d: TIER_DOCUMENTS })).importEntities.ids.sort(),
+    TIER_IDS,
+  );
   untrusting = await startTestServer({ dbName: 'auth_http' });
 });
 after(async () => {
@@ -32,22 +35,38 @@ async function mutate(query: string, variables?: Record<string, unknown>) {
   return dataOf(await admin().graphql(query, variables));
 }
 async function setModule(module: 'IP_FILTER' | 'SIGNATURE_CHECK', enabled: boolean) {
-  await mutate(`mutation($m: SecurityModule!, $e: Boolean!) { setSecurityModule(module: $m, enabled: $e) { ipFilterEnabled } }`, { m: module, e: enabled });
+  await mutate(`mutation($m: SecurityModule!, $e: Boolean!) { setSecurityModule(module: $m, enabled: $e) { ipFilterEnabled } }`, {
+    m: module,
+    e: enabled,
+  });
 }
 async function enforce(endpoint: string, enforced: boolean) {
-  await mutate(`mutation($p: ApiEndpoint!, $e: Boolean!) { setSignatureEnforcement(endpoint: $p, enforced: $e) { signatureCheckEnabled } }`, { p: endpoint, e: enforced });
+  await mutate(
+    `mutation($p: ApiEndpoint!, $e: Boolean!) { setSignatureEnforcement(endpoint: $p, enforced: $e) { signatureCheckEnabled } }`,
+    { p: endpoint, e: enforced },
+  );
 }
 async function addIp(endpoint: string, entry: string) {
-  return admin().graphql(`mutation($p: ApiEndpoint!, $e: String!) { addIpFilter(endpoint: $p, entry: $e) { endpoints { endpoint ipFilters } } }`, { p: endpoint, e: entry });
+  return admin().graphql(
+    `mutation($p: ApiEndpoint!, $e: String!) { addIpFilter(endpoint: $p, entry: $e) { endpoints { endpoint ipFilters } } }`,
+    { p: endpoint, e: entry },
+  );
 }
 async function settings() {
-  return dataOf(await admin().graphql(`{ securitySettings { ipFilterEnabled signatureCheckEnabled endpoints { endpoint label lifecycle ipFilters signatureEnforced } } }`)).securitySettings;
+  return dataOf(
+    await admin().graphql(
+      `{ securitySettings { ipFilterEnabled signatureCheckEnabled endpoints { endpoint label lifecycle ipFilters signatureEnforced } } }`,
+    ),
+  ).securitySettings;
 }
 async function resetSecurity() {
   const s = await settings();
   for (const e of s.endpoints) {
     for (const entry of e.ipFilters) {
-      await mutate(`mutation($p: ApiEndpoint!, $e: String!) { removeIpFilter(endpoint: $p, entry: $e) { ipFilterEnabled } }`, { p: e.endpoint, e: entry });
+      await mutate(`mutation($p: ApiEndpoint!, $e: String!) { removeIpFilter(endpoint: $p, entry: $e) { ipFilterEnabled } }`, {
+        p: e.endpoint,
+        e: entry,
+      });
     }
     if (e.signatureEnforced) await enforce(e.endpoint, false);
   }
@@ -71,7 +90,11 @@ function expectTiers(result: HttpResult, context = '') {
 function expectRestTiers(result: HttpResult, context = '') {
   assert.equal(result.status, 200, `${context} ${result.text}`);
   assert.equal(result.json?.error, undefined, `${context} ${result.text}`);
-  assert.deepEqual([...result.json.data].sort((a: any, b: any) => a.id.localeCompare(b.id)), [...TIER_DOCUMENTS].sort((a, b) => a.id.localeCompare(b.id)), context);
+  assert.deepEqual(
+    [...result.json.data].sort((a: any, b: any) => a.id.localeCompare(b.id)),
+    [...TIER_DOCUMENTS].sort((a, b) => a.id.localeCompare(b.id)),
+    context,
+  );
 }
 
 interface SignedRequest {
@@ -118,19 +141,27 @@ function aws4Request(
 }
 
 function sendSigned(r: SignedRequest, target: TestServer = server): Promise<HttpResult> {
-  return httpCall(target.url, r.method, r.url, { headers: r.headers, body: r.method === 'GET' && r.body === '' ? undefined : r.body });
+  return httpCall(target.url, r.method, r.url, {
+    headers: r.headers,
+    body: r.method === 'GET' && r.body === '' ? undefined : r.body,
+  });
 }
 
 async function newCredential(name: string, role: 'CLIENT' | 'ADMIN'): Promise<TestCredential> {
   const created = dataOf(
-    await admin().graphql(`mutation($n: String!, $r: CredentialRole!) { createApiCredential(input: { name: $n, role: $r }) { credential { key name role } secret } }`, { n: name, r: role }),
+    await admin().graphql(
+      `mutation($n: String!, $r: CredentialRole!) { createApiCredential(input: { name: $n, role: $r }) { credential { key name role } secret } }`,
+      { n: name, r: role },
+    ),
   ).createApiCredential;
   assert.deepEqual({ name: created.credential.name, role: created.credential.role }, { name, role });
   return { name, key: created.credential.key, secret: created.secret, role };
 }
 
 async function revoke(credential: TestCredential) {
-  const revoked = dataOf(await admin().graphql(`mutation($k: String!) { revokeApiCredential(key: $k) { key revokedAt } }`, { k: credential.key })).revokeApiCredential;
+  const revoked = dataOf(
+    await admin().graphql(`mutation($k: String!) { revokeApiCredential(key: $k) { key revokedAt } }`, { k: credential.key }),
+  ).revokeApiCredential;
   assert.equal(revoked.key, credential.key);
   assert.ok(Date.parse(revoked.revokedAt) > 0, revoked.revokedAt);
 }
@@ -150,7 +181,9 @@ describe('credentials', () => {
     expectCode(await server.as(stranger).graphql(TIERS), 401, 'UNAUTHENTICATED');
     expectCode(await server.as(stranger).graphql(TIERS, {}, { signed: true }), 401, 'UNAUTHENTICATED');
 
-    const created = dataOf(await admin().graphql(`mutation { createApiCredential(input: { name: "to revoke" }) { credential { key role } secret } }`)).createApiCredential;
+    const created = dataOf(
+      await admin().graphql(`mutation { createApiCredential(input: { name: "to revoke" }) { credential { key role } secret } }`),
+    ).createApiCredential;
     assert.equal(created.credential.role, 'CLIENT');
     const doomed: TestCredential = { name: 'doomed', key: created.credential.key, secret: created.secret, role: 'CLIENT' };
     expectTiers(await server.as(doomed).graphql(TIERS, {}, { signed: true }), 'before revoking');
@@ -196,7 +229,13 @@ describe('every credential rule on every endpoint family', () => {
   const gql = (query: string) => () => ({ path: '/graphql', body: JSON.stringify({ query }) });
   const families: Family[] = [
     { name: 'ENTITIES over GraphQL', role: 'CLIENT', method: 'POST', make: gql(TIERS), ok: (r) => expectTiers(r) },
-    { name: 'ENTITIES over /entities (list)', role: 'CLIENT', method: 'GET', make: () => ({ path: '/entities/tiers/tier' }), ok: (r) => expectRestTiers(r) },
+    {
+      name: 'ENTITIES over /entities (list)',
+      role: 'CLIENT',
+      method: 'GET',
+      make: () => ({ path: '/entities/tiers/tier' }),
+      ok: (r) => expectRestTiers(r),
+    },
     {
       name: 'ENTITIES over /entities (one)',
       role: 'CLIENT',
@@ -218,32 +257,50 @@ describe('every credential rule on every endpoint family', () => {
       name: 'EVENTS',
       role: 'CLIENT',
       method: 'POST',
-      make: () => gql(`mutation { submitEvent(input: { customer: "auth-family-${++serial}", action: "opt_in" }) { accepted customer { id } } }`)(),
+      make: () =>
+        gql(
+          `mutation { submitEvent(input: { customer: "auth-family-${++serial}", action: "opt_in" }) { accepted customer { id } } }`,
+        )(),
       ok: (r) => {
         const result = dataOf(r).submitEvent;
         assert.equal(result.accepted, true);
         assert.match(result.customer.id, /^auth-family-\d+$/);
       },
-      stored: async () => (await db().collection('customers').find({}, { projection: { _id: 1 } }).sort({ _id: 1 }).toArray()).map((d) => d._id),
+      stored: async () =>
+        (
+          await db()
+            .collection('customers')
+            .find({}, { projection: { _id: 1 } })
+            .sort({ _id: 1 })
+            .toArray()
+        ).map((d) => d._id),
     },
     {
       name: 'MANAGEMENT',
       role: 'ADMIN',
       method: 'POST',
-      make: () => gql(`mutation { createApiCredential(input: { name: "family-${++serial}" }) { credential { name role } secret } }`)(),
+      make: () =>
+        gql(`mutation { createApiCredential(input: { name: "family-${++serial}" }) { credential { name role } secret } }`)(),
       ok: (r) => {
         const created = dataOf(r).createApiCredential;
         assert.match(created.credential.name, /^family-\d+$/);
         assert.equal(created.credential.role, 'CLIENT');
         assert.ok(created.secret.length >= 32);
       },
-      stored: async () => (await db().collection('api_credentials').find({}).sort({ _id: 1 }).toArray()).map((d) => JSON.stringify(d)),
+      stored: async () =>
+        (await db().collection('api_credentials').find({}).sort({ _id: 1 }).toArray()).map((d) => JSON.stringify(d)),
     },
   ];
 
   const revoked: Partial<Record<'CLIENT' | 'ADMIN', TestCredential>> = {};
   before(async () => {
-    dataOf(await server.as(server.client).graphql(`mutation { submitEvent(input: { customer: "${CUSTOMER_ID}", action: "opt_in", data: { email: "reader@example.com" } }) { accepted } }`));
+    dataOf(
+      await server
+        .as(server.client)
+        .graphql(
+          `mutation { submitEvent(input: { customer: "${CUSTOMER_ID}", action: "opt_in", data: { email: "reader@example.com" } }) { accepted } }`,
+        ),
+    );
     for (const role of ['CLIENT', 'ADMIN'] as const) {
       const credential = await newCredential(`revoked ${role}`, role);
       // Working before it is revoked, so the refusals below are the revocation's doing.
@@ -281,15 +338,31 @@ describe('every credential rule on every endpoint family', () => {
         ['revoked key (X-Api-Key)', () => plain(gone), /revoked/],
         ['revoked key (api_key)', () => plain(gone, { queryKey: true }), /revoked/],
         ['revoked key, signed', () => plain(gone, { signed: true }), /revoked/],
-        ['signed with a wrong secret', () => signed(live, { secret: 'not-the-secret-at-all-0123456789' }), /signatures do not match/],
-        ['signed too long ago', () => signed(live, { date: new Date(Date.now() - (server.config.signatureClockSkewSeconds + 60) * 1000) }), /not within the accepted time range/],
-        ['signed too far ahead', () => signed(live, { date: new Date(Date.now() + (server.config.signatureClockSkewSeconds + 60) * 1000) }), /not within the accepted time range/],
+        [
+          'signed with a wrong secret',
+          () => signed(live, { secret: 'not-the-secret-at-all-0123456789' }),
+          /signatures do not match/,
+        ],
+        [
+          'signed too long ago',
+          () => signed(live, { date: new Date(Date.now() - (server.config.signatureClockSkewSeconds + 60) * 1000) }),
+          /not within the accepted time range/,
+        ],
+        [
+          'signed too far ahead',
+          () => signed(live, { date: new Date(Date.now() + (server.config.signatureClockSkewSeconds + 60) * 1000) }),
+          /not within the accepted time range/,
+        ],
         [
           'a malformed Authorization header',
           () => {
             const { path, body } = family.make();
             return httpCall(server.url, family.method, path, {
-              headers: { ...(body ? { 'content-type': 'application/json' } : {}), authorization: 'ANTAVO-HMAC-SHA256 Credential=nope', date: new Date().toUTCString() },
+              headers: {
+                ...(body ? { 'content-type': 'application/json' } : {}),
+                authorization: 'ANTAVO-HMAC-SHA256 Credential=nope',
+                date: new Date().toUTCString(),
+              },
               body,
             });
           },
@@ -320,10 +393,26 @@ describe('signed requests', () => {
   });
 
   const failures: { name: string; make: () => SignedRequest; message: RegExp }[] = [
-    { name: 'wrong secret', make: () => aws4Request(server.client, { secret: 'not-the-secret-at-all-0123456789' }), message: /signatures do not match/ },
-    { name: 'tampered body', make: () => ({ ...aws4Request(server.client), body: JSON.stringify({ query: '{ tiers { name } }' }) }), message: /signatures do not match/ },
-    { name: 'tampered path', make: () => ({ ...aws4Request(server.client, { url: '/graphql' }), url: '/graphql/' }), message: /signatures do not match/ },
-    { name: 'tampered query', make: () => ({ ...aws4Request(server.client, { url: '/graphql?a=1' }), url: '/graphql?a=2' }), message: /signatures do not match/ },
+    {
+      name: 'wrong secret',
+      make: () => aws4Request(server.client, { secret: 'not-the-secret-at-all-0123456789' }),
+      message: /signatures do not match/,
+    },
+    {
+      name: 'tampered body',
+      make: () => ({ ...aws4Request(server.client), body: JSON.stringify({ query: '{ tiers { name } }' }) }),
+      message: /signatures do not match/,
+    },
+    {
+      name: 'tampered path',
+      make: () => ({ ...aws4Request(server.client, { url: '/graphql' }), url: '/graphql/' }),
+      message: /signatures do not match/,
+    },
+    {
+      name: 'tampered query',
+      make: () => ({ ...aws4Request(server.client, { url: '/graphql?a=1' }), url: '/graphql?a=2' }),
+      message: /signatures do not match/,
+    },
     {
       name: 'tampered signed header',
       make: () => {
@@ -332,8 +421,16 @@ describe('signed requests', () => {
       },
       message: /signatures do not match/,
     },
-    { name: 'host not signed', make: () => aws4Request(server.client, { headersToSign: ['date', 'content-type'], exact: true }), message: /The host header is not signed/ },
-    { name: 'date not signed', make: () => aws4Request(server.client, { headersToSign: ['host', 'content-type'], exact: true }), message: /The date header is not signed/ },
+    {
+      name: 'host not signed',
+      make: () => aws4Request(server.client, { headersToSign: ['date', 'content-type'], exact: true }),
+      message: /The host header is not signed/,
+    },
+    {
+      name: 'date not signed',
+      make: () => aws4Request(server.client, { headersToSign: ['host', 'content-type'], exact: true }),
+      message: /The date header is not signed/,
+    },
   ];
   for (const f of failures) {
     test(`${f.name} → 401 UNAUTHENTICATED`, async () => {
@@ -345,7 +442,11 @@ describe('signed requests', () => {
 
   test('a malformed Authorization header → 401', async () => {
     const result = await httpCall(server.url, 'POST', '/graphql', {
-      headers: { 'content-type': 'application/json', authorization: 'ANTAVO-HMAC-SHA256 Credential=nope', date: new Date().toUTCString() },
+      headers: {
+        'content-type': 'application/json',
+        authorization: 'ANTAVO-HMAC-SHA256 Credential=nope',
+        date: new Date().toUTCString(),
+      },
       body: JSON.stringify({ query: TIERS }),
     });
     expectCode(result, 401, 'UNAUTHENTICATED');
@@ -376,14 +477,17 @@ describe('signature clock skew: both sides of the bound, ahead and behind, both 
         test(`${name} (${skew} s), ${dateFormat}, ${direction}: ${skew - MARGIN} s accepted, ${skew + MARGIN} s refused`, async () => {
           const t = target();
           assert.equal(t.config.signatureClockSkewSeconds, skew);
-          const at = (seconds: number) => aws4Request(t.client, { target: t, dateFormat, date: new Date(Date.now() + sign * seconds * 1000) });
+          const at = (seconds: number) =>
+            aws4Request(t.client, { target: t, dateFormat, date: new Date(Date.now() + sign * seconds * 1000) });
 
           expectTiers(await sendSigned(at(skew - MARGIN), t), `${skew - MARGIN} s ${direction}`);
 
           const refused = await sendSigned(at(skew + MARGIN), t);
           expectCode(refused, 401, 'UNAUTHENTICATED', `${skew + MARGIN} s ${direction}`);
           // The offset is measured against the server's own clock, and the configured skew is the bound.
-          const reported = /request date is (\d+)s (ahead of|behind) server time; allowed skew (\d+)s/.exec(firstError(refused).message);
+          const reported = /request date is (\d+)s (ahead of|behind) server time; allowed skew (\d+)s/.exec(
+            firstError(refused).message,
+          );
           assert.ok(reported, firstError(refused).message);
           assert.equal(reported[2], direction === 'ahead' ? 'ahead of' : 'behind');
           assert.ok(Math.abs(Number(reported[1]) - (skew + MARGIN)) <= 2, `reported ${reported[1]} s off`);
@@ -413,7 +517,10 @@ describe('signature enforcement', () => {
     expectTiers(await server.as(server.client).graphql(TIERS, {}, { signed: true }), 'signed');
     expectRestTiers(await server.as(server.client).get('/entities/tiers/tier', { signed: true }), 'signed REST');
     // Management operations are on MANAGEMENT, which is not enforced here: the admin's plain key still works.
-    assert.equal(dataOf(await admin().graphql('{ securitySettings { signatureCheckEnabled } }')).securitySettings.signatureCheckEnabled, true);
+    assert.equal(
+      dataOf(await admin().graphql('{ securitySettings { signatureCheckEnabled } }')).securitySettings.signatureCheckEnabled,
+      true,
+    );
 
     await enforce('ENTITIES', false);
     await enforce('CUSTOMER', true);
@@ -439,7 +546,22 @@ describe('IP filter', () => {
     // CONTRACT §4: the source's 13 endpoints plus MANAGEMENT.
     assert.deepEqual(
       s.endpoints.map((e: any) => e.endpoint),
-      ['CHALLENGES', 'COUPONS', 'CUSTOMER', 'DISPLAY', 'ENTITIES', 'EVENTS', 'FAQ', 'LEADERBOARD', 'LEVELS', 'OFFERS', 'REWARDS', 'WALLET', 'WORKFLOW_CAMPAIGNS', 'MANAGEMENT'],
+      [
+        'CHALLENGES',
+        'COUPONS',
+        'CUSTOMER',
+        'DISPLAY',
+        'ENTITIES',
+        'EVENTS',
+        'FAQ',
+        'LEADERBOARD',
+        'LEVELS',
+        'OFFERS',
+        'REWARDS',
+        'WALLET',
+        'WORKFLOW_CAMPAIGNS',
+        'MANAGEMENT',
+      ],
     );
     assert.equal((byName.get('MANAGEMENT') as any).lifecycle, 'ACTIVE');
     assert.equal((byName.get('OFFERS') as any).lifecycle, 'LEGACY');
@@ -456,11 +578,22 @@ describe('IP filter', () => {
     expectTiers(await client.graphql(TIERS, {}, from('198.51.100.1')), 'no entries');
 
     dataOf(await addIp('ENTITIES', '203.0.113.7'));
-    const normalised = dataOf(await addIp('ENTITIES', '192.168.0.3/24')).addIpFilter.endpoints.find((e: any) => e.endpoint === 'ENTITIES');
+    const normalised = dataOf(await addIp('ENTITIES', '192.168.0.3/24')).addIpFilter.endpoints.find(
+      (e: any) => e.endpoint === 'ENTITIES',
+    );
     assert.deepEqual(normalised.ipFilters, ['203.0.113.7', '192.168.0.0/24']);
     dataOf(await addIp('ENTITIES', '2001:DB8::/32'));
 
-    const allowed = ['203.0.113.7', '192.168.0.0', '192.168.0.77', '192.168.0.255', '2001:db8::1', '2001:db8:ffff::9', '::ffff:203.0.113.7', '::ffff:192.168.0.5'];
+    const allowed = [
+      '203.0.113.7',
+      '192.168.0.0',
+      '192.168.0.77',
+      '192.168.0.255',
+      '2001:db8::1',
+      '2001:db8:ffff::9',
+      '::ffff:203.0.113.7',
+      '::ffff:192.168.0.5',
+    ];
     const refused = ['203.0.113.8', '192.168.1.1', '10.0.0.1', '2001:db9::1', '::1', '::ffff:203.0.113.8'];
     for (const ip of allowed) expectTiers(await client.graphql(TIERS, {}, from(ip)), ip);
     for (const ip of refused) expectCode(await client.graphql(TIERS, {}, from(ip)), 403, 'FORBIDDEN', ip);
@@ -490,11 +623,15 @@ describe('IP filter', () => {
       expectCode(result, 400, 'BAD_USER_INPUT', entry);
       assert.ok(firstError(result).message.length > 10);
     }
-    const unknownEndpoint = await admin().graphql(`mutation { addIpFilter(endpoint: NOPE, entry: "1.2.3.4") { ipFilterEnabled } }`);
+    const unknownEndpoint = await admin().graphql(
+      `mutation { addIpFilter(endpoint: NOPE, entry: "1.2.3.4") { ipFilterEnabled } }`,
+    );
     expectCode(unknownEndpoint, 400, 'BAD_USER_INPUT');
     const unknownVar = await addIp('NOPE', '1.2.3.4');
     expectCode(unknownVar, 400, 'BAD_USER_INPUT');
-    const removeMissing = await admin().graphql(`mutation { removeIpFilter(endpoint: ENTITIES, entry: "9.9.9.9") { ipFilterEnabled } }`);
+    const removeMissing = await admin().graphql(
+      `mutation { removeIpFilter(endpoint: ENTITIES, entry: "9.9.9.9") { ipFilterEnabled } }`,
+    );
     expectCode(removeMissing, 400, 'BAD_USER_INPUT');
     assert.deepEqual(await settings(), before);
   });
@@ -553,20 +690,30 @@ describe('roles', () => {
     }
     assert.equal((await settings()).ipFilterEnabled, false);
     const creds = dataOf(await admin().graphql('{ apiCredentials { name } }')).apiCredentials;
-    assert.equal(creds.some((c: any) => c.name === 'sneaky'), false);
+    assert.equal(
+      creds.some((c: any) => c.name === 'sneaky'),
+      false,
+    );
     expectTiers(await client.graphql(TIERS), 'tiers untouched');
   });
 
   test('createApiCredential: a name of 1 and 100 characters is accepted; empty, blank and 101 are refused and nothing is stored', async () => {
     const credentials = () => server.app.connection.db!.collection('api_credentials');
     for (const name of ['n', 'x'.repeat(100)]) {
-      const created = dataOf(await admin().graphql('mutation($n: String!) { createApiCredential(input: { name: $n }) { credential { name role revokedAt } secret } }', { n: name })).createApiCredential;
+      const created = dataOf(
+        await admin().graphql(
+          'mutation($n: String!) { createApiCredential(input: { name: $n }) { credential { name role revokedAt } secret } }',
+          { n: name },
+        ),
+      ).createApiCredential;
       assert.deepEqual(created.credential, { name, role: 'CLIENT', revokedAt: null });
       assert.equal(await credentials().countDocuments({ name }), 1);
     }
     const before = await credentials().countDocuments();
     for (const name of ['', '  ', 'y'.repeat(101)]) {
-      const result = await admin().graphql('mutation($n: String!) { createApiCredential(input: { name: $n }) { secret } }', { n: name });
+      const result = await admin().graphql('mutation($n: String!) { createApiCredential(input: { name: $n }) { secret } }', {
+        n: name,
+      });
       expectCode(result, 400, 'BAD_USER_INPUT', JSON.stringify(name));
       assert.match(firstError(result).message, /name must/);
     }

@@ -5,18 +5,82 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assembleCanonicalRequest, canonicalizeHeaders, canonicalizeTarget, normalizeHeaderValue } from '../../src/escher/canonical';
+import {
+  assembleCanonicalRequest,
+  canonicalizeHeaders,
+  canonicalizeTarget,
+  normalizeHeaderValue,
+} from '../../src/escher/canonical';
 import { hashHex } from '../../src/escher/signature';
 import { escherAuthCanonicalRequest, type EscherAuthConfig } from '../support/signers/escher-auth';
 import { mulberry32 as rng } from '../support/prng';
 
-const CONFIG: EscherAuthConfig = { algoPrefix: 'ANTAVO', vendorKey: 'Antavo', hashAlgo: 'SHA256', credentialScope: 'eu/api/antavo_request', authHeaderName: 'Authorization', dateHeaderName: 'Date' };
-
+const CONFIG: EscherAuthConfig = {
+  algoPrefix: 'ANTAVO',
+  vendorKey: 'Antavo',
+  hashAlgo: 'SHA256',
+  credentialScope: 'eu/api/antavo_request',
+  authHeaderName: 'Authorization',
+  dateHeaderName: 'Date',
+};
 
 const TARGET_PIECES = [
-  'a', 'Z', '0', '-', '_', '.', '~', '/', '//', '/./', '/../', '?', '&', '=', '+', '%20', '%2B', '%2F', '%', '%zz', '%E1%88%B4',
-  '#', '\\', '@', ' ', '\t', "'", '(', ')', '!', '*', '"', '<', '>', '{', '}', '|', '^', '`', ';', ':', ',', '[', ']', '$',
-  'ሴ', 'é', '\u00a0', '\u0001', 'key', 'val', 'a=1', 'a=2', 'b=', '&&', '==',
+  'a',
+  'Z',
+  '0',
+  '-',
+  '_',
+  '.',
+  '~',
+  '/',
+  '//',
+  '/./',
+  '/../',
+  '?',
+  '&',
+  '=',
+  '+',
+  '%20',
+  '%2B',
+  '%2F',
+  '%',
+  '%zz',
+  '%E1%88%B4',
+  '#',
+  '\\',
+  '@',
+  ' ',
+  '\t',
+  "'",
+  '(',
+  ')',
+  '!',
+  '*',
+  '"',
+  '<',
+  '>',
+  '{',
+  '}',
+  '|',
+  '^',
+  '`',
+  ';',
+  ':',
+  ',',
+  '[',
+  ']',
+  '$',
+  'ሴ',
+  'é',
+  '\u00a0',
+  '\u0001',
+  'key',
+  'val',
+  'a=1',
+  'a=2',
+  'b=',
+  '&&',
+  '==',
 ];
 const HEADER_PIECES = ['a', 'b', ' ', '  ', '\t', '"', ' " ', 'x y', ';', ',', '=', 'é', '   '];
 
@@ -30,7 +94,14 @@ function randomString(next: () => number, pieces: readonly string[], maxPieces: 
 function ours(url: string, headers: Record<string, string>): string {
   const { path, query } = canonicalizeTarget(url);
   const signed = Object.keys(headers).sort();
-  return assembleCanonicalRequest({ method: 'GET', path, query, headerBlock: canonicalizeHeaders(headers, signed), signedHeaders: signed, bodyHash: hashHex('SHA256', '') });
+  return assembleCanonicalRequest({
+    method: 'GET',
+    path,
+    query,
+    headerBlock: canonicalizeHeaders(headers, signed),
+    signedHeaders: signed,
+    bodyHash: hashHex('SHA256', ''),
+  });
 }
 
 function theirs(url: string, headers: Record<string, string>): string {
@@ -56,7 +127,11 @@ test('request targets canonicalize exactly as escher-auth does (5000 seeded case
     const theirResult = outcome(() => theirs(url, headers));
     // Targets escher-auth cannot sign are not required to canonicalize; when it can, we must match.
     if ('error' in theirResult) continue;
-    assert.deepEqual(outcome(() => ours(url, headers)), theirResult, `target ${JSON.stringify(url)}`);
+    assert.deepEqual(
+      outcome(() => ours(url, headers)),
+      theirResult,
+      `target ${JSON.stringify(url)}`,
+    );
     compared++;
   }
   assert.ok(compared > 4000, `only ${compared} comparable cases`);

@@ -103,7 +103,12 @@ function options(overrides: Partial<VerifyOptions> = {}): VerifyOptions {
 }
 
 function toRequest(args: SignArgs, headers: Headers): EscherRequest {
-  return { method: args.method, url: args.url, headers, body: Buffer.isBuffer(args.body) ? args.body : Buffer.from(args.body, 'utf8') };
+  return {
+    method: args.method,
+    url: args.url,
+    headers,
+    body: Buffer.isBuffer(args.body) ? args.body : Buffer.from(args.body, 'utf8'),
+  };
 }
 
 function signAndVerify(signer: NamedSigner, args: SignArgs, opts?: Partial<VerifyOptions>): VerifyResult {
@@ -141,7 +146,12 @@ for (const signer of SIGNERS) {
     });
 
     test('GET with a repeated, encoded and unicode query and an empty body is accepted', () => {
-      const args: SignArgs = { method: 'GET', url: '/api/customers/c-1?b=2&a=1&a=0&q=hello%20world&x=%C3%A1&sp=a+b&e=a@b.c', headers: { host: HOST }, body: '' };
+      const args: SignArgs = {
+        method: 'GET',
+        url: '/api/customers/c-1?b=2&a=1&a=0&q=hello%20world&x=%C3%A1&sp=a+b&e=a@b.c',
+        headers: { host: HOST },
+        body: '',
+      };
       assert.deepEqual(signAndVerify(signer, args), { ok: true, apiKey: KEY });
     });
 
@@ -183,7 +193,10 @@ for (const signer of SIGNERS) {
       // So a skew of 0 leaves no instant at all (which is why the server's setting starts at 1).
       for (const offsetMs of [-1, 0, 1]) {
         const args = { ...baseArgs(), date: NOW };
-        const result = verifySignedRequest(toRequest(args, signer.sign(args)), options({ clockSkewSeconds: 0, now: new Date(NOW.getTime() + offsetMs) }));
+        const result = verifySignedRequest(
+          toRequest(args, signer.sign(args)),
+          options({ clockSkewSeconds: 0, now: new Date(NOW.getTime() + offsetMs) }),
+        );
         assertRefused(result, 'date_out_of_skew', undefined, `skew 0, now ${offsetMs} ms`);
       }
     });
@@ -199,7 +212,11 @@ for (const signer of SIGNERS) {
     test('wrong secret is refused as a signature mismatch', () => {
       const args = { ...baseArgs(), secret: 'not-the-secret' };
       const headers = signer.sign(args);
-      const reason = assertRefused(verifySignedRequest(toRequest(args, headers), options()), 'signature_mismatch', signatureOf(headers));
+      const reason = assertRefused(
+        verifySignedRequest(toRequest(args, headers), options()),
+        'signature_mismatch',
+        signatureOf(headers),
+      );
       assert.match(reason, /^The signatures do not match/);
     });
 
@@ -231,7 +248,11 @@ for (const signer of SIGNERS) {
       for (const offset of [-(SKEW + 1), SKEW + 1, -3600]) {
         const args = { ...baseArgs(), date: new Date(NOW.getTime() + offset * 1000) };
         const headers = signer.sign(args);
-        const reason = assertRefused(verifySignedRequest(toRequest(args, headers), options()), 'date_out_of_skew', signatureOf(headers));
+        const reason = assertRefused(
+          verifySignedRequest(toRequest(args, headers), options()),
+          'date_out_of_skew',
+          signatureOf(headers),
+        );
         assert.match(reason, /^The request date is not within the accepted time range/);
       }
     });
@@ -244,7 +265,7 @@ for (const signer of SIGNERS) {
       assert.equal(!result.ok && result.apiKey, 'no-such-key');
     });
 
-    test('a key signing with another key\'s secret is refused', () => {
+    test("a key signing with another key's secret is refused", () => {
       const args = { ...baseArgs(), key: OTHER_KEY, secret: SECRET };
       const headers = signer.sign(args);
       assertRefused(verifySignedRequest(toRequest(args, headers), options()), 'signature_mismatch', signatureOf(headers));
@@ -253,7 +274,11 @@ for (const signer of SIGNERS) {
     test('another API stack (credential scope) is refused', () => {
       const args = { ...baseArgs(), config: antavoEscherConfig('us-prod') };
       const headers = signer.sign(args);
-      const reason = assertRefused(verifySignedRequest(toRequest(args, headers), options()), 'wrong_credential_scope', signatureOf(headers));
+      const reason = assertRefused(
+        verifySignedRequest(toRequest(args, headers), options()),
+        'wrong_credential_scope',
+        signatureOf(headers),
+      );
       assert.match(reason, /eu-test\/api\/antavo_request/);
     });
 
@@ -290,8 +315,17 @@ for (const signer of SIGNERS) {
       const without = { ...headers };
       delete without.date;
       assertRefused(verifySignedRequest({ ...request, headers: without }, options()), 'date_missing');
-      assertRefused(verifySignedRequest({ ...request, headers: { ...headers, date: 'yesterday' } }, options()), 'date_unparseable');
-      assertRefused(verifySignedRequest({ ...request, headers: { ...headers, date: [String(headers.date), String(headers.date)] } }, options()), 'date_unparseable');
+      assertRefused(
+        verifySignedRequest({ ...request, headers: { ...headers, date: 'yesterday' } }, options()),
+        'date_unparseable',
+      );
+      assertRefused(
+        verifySignedRequest(
+          { ...request, headers: { ...headers, date: [String(headers.date), String(headers.date)] } },
+          options(),
+        ),
+        'date_unparseable',
+      );
       // Changed Date within the skew: caught as a signature mismatch (the Date is signed).
       const shifted = new Date(NOW.getTime() + 60_000).toUTCString();
       assertRefused(verifySignedRequest({ ...request, headers: { ...headers, date: shifted } }, options()), 'signature_mismatch');
@@ -303,7 +337,10 @@ for (const signer of SIGNERS) {
       const args = { ...baseArgs(), date: late };
       const headers = signer.sign(args);
       headers.date = new Date(late.getTime() + 20_000).toUTCString();
-      const reason = assertRefused(verifySignedRequest(toRequest(args, headers), options({ now: late })), 'date_credential_mismatch');
+      const reason = assertRefused(
+        verifySignedRequest(toRequest(args, headers), options({ now: late })),
+        'date_credential_mismatch',
+      );
       assert.match(reason, /^The credential date does not match with the request date/);
     });
 
@@ -324,11 +361,20 @@ for (const signer of SIGNERS) {
         auth.replace(/SignedHeaders=[^,]+/, 'SignedHeaders=host;;date'),
       ];
       for (const value of malformed) {
-        assertRefused(verifySignedRequest({ ...request, headers: { ...headers, authorization: value } }, options()), 'malformed_auth_header');
+        assertRefused(
+          verifySignedRequest({ ...request, headers: { ...headers, authorization: value } }, options()),
+          'malformed_auth_header',
+        );
       }
-      assertRefused(verifySignedRequest({ ...request, headers: { ...headers, authorization: [auth, auth] } }, options()), 'malformed_auth_header');
       assertRefused(
-        verifySignedRequest({ ...request, headers: { ...headers, authorization: auth.replace('-HMAC-SHA256', '-HMAC-MD5') } }, options()),
+        verifySignedRequest({ ...request, headers: { ...headers, authorization: [auth, auth] } }, options()),
+        'malformed_auth_header',
+      );
+      assertRefused(
+        verifySignedRequest(
+          { ...request, headers: { ...headers, authorization: auth.replace('-HMAC-SHA256', '-HMAC-MD5') } },
+          options(),
+        ),
         'wrong_algorithm',
       );
     });
@@ -338,7 +384,11 @@ for (const signer of SIGNERS) {
       const headers = signer.sign(args);
       const auth = authOf(headers);
       const request = toRequest(args, headers);
-      for (const value of [auth.slice(0, -2), auth + 'ab', auth.replace(/Signature=([0-9a-f]+)/, (_m, s: string) => `Signature=${s.toUpperCase()}`)]) {
+      for (const value of [
+        auth.slice(0, -2),
+        auth + 'ab',
+        auth.replace(/Signature=([0-9a-f]+)/, (_m, s: string) => `Signature=${s.toUpperCase()}`),
+      ]) {
         const result = verifySignedRequest({ ...request, headers: { ...headers, authorization: value } }, options());
         if (value === auth.slice(0, -2) || value === auth + 'ab') assertRefused(result, 'signature_mismatch');
         else assert.deepEqual(result, { ok: true, apiKey: KEY }, 'upper-case hex is the same signature');
@@ -354,8 +404,20 @@ describe('SignedHeaders lacking host or date', () => {
       [['host', 'content-type'], 'date'],
     ] as const) {
       const args = baseArgs();
-      const headers = aws4.signRequest({ ...args, key: KEY, secret: SECRET, config: CONFIG, date: NOW, headersToSign: [...signed], exactHeadersToSign: true });
-      const reason = assertRefused(verifySignedRequest(toRequest(args, headers), options()), 'header_not_signed', signatureOf(headers));
+      const headers = aws4.signRequest({
+        ...args,
+        key: KEY,
+        secret: SECRET,
+        config: CONFIG,
+        date: NOW,
+        headersToSign: [...signed],
+        exactHeadersToSign: true,
+      });
+      const reason = assertRefused(
+        verifySignedRequest(toRequest(args, headers), options()),
+        'header_not_signed',
+        signatureOf(headers),
+      );
       assert.equal(reason, `The ${missing} header is not signed`);
     }
   });
@@ -379,8 +441,14 @@ describe('SignedHeaders lacking host or date', () => {
   test('mandatorySignedHeaders extends the list', () => {
     const args = baseArgs();
     const headers = SIGNERS[1]!.sign(args);
-    assert.deepEqual(verifySignedRequest(toRequest(args, headers), options({ mandatorySignedHeaders: ['Content-Type'] })), { ok: true, apiKey: KEY });
-    const reason = assertRefused(verifySignedRequest(toRequest(args, headers), options({ mandatorySignedHeaders: ['x-request-id'] })), 'header_not_signed');
+    assert.deepEqual(verifySignedRequest(toRequest(args, headers), options({ mandatorySignedHeaders: ['Content-Type'] })), {
+      ok: true,
+      apiKey: KEY,
+    });
+    const reason = assertRefused(
+      verifySignedRequest(toRequest(args, headers), options({ mandatorySignedHeaders: ['x-request-id'] })),
+      'header_not_signed',
+    );
     assert.equal(reason, 'The x-request-id header is not signed');
   });
 });
@@ -391,8 +459,20 @@ describe('the two signers agree', () => {
       baseArgs(),
       { method: 'GET', url: '/', headers: { host: HOST }, body: '' },
       { method: 'GET', url: '/api/x?z=1&a=%2F&a=b&m=hello%20there', headers: { host: HOST }, body: '' },
-      { method: 'DELETE', url: '/api/items/7', headers: { host: HOST, 'x-request-id': 'r-1' }, body: '', headersToSign: ['x-request-id'] },
-      { method: 'PUT', url: '/api/items/7', headers: { host: HOST, 'x-note': '"  quoted  " tail' }, body: Buffer.from([0, 255, 1, 254]), headersToSign: ['x-note'] },
+      {
+        method: 'DELETE',
+        url: '/api/items/7',
+        headers: { host: HOST, 'x-request-id': 'r-1' },
+        body: '',
+        headersToSign: ['x-request-id'],
+      },
+      {
+        method: 'PUT',
+        url: '/api/items/7',
+        headers: { host: HOST, 'x-note': '"  quoted  " tail' },
+        body: Buffer.from([0, 255, 1, 254]),
+        headersToSign: ['x-note'],
+      },
     ];
     for (const args of cases) {
       const a = SIGNERS[0]!.sign(args);
@@ -413,7 +493,15 @@ describe('the two signers agree', () => {
 describe('other inputs', () => {
   test('the aws4 signer may put a basic ISO date into the Date header (escher-auth cannot read that)', () => {
     const args = baseArgs();
-    const headers = aws4.signRequest({ ...args, key: KEY, secret: SECRET, config: CONFIG, date: NOW, headersToSign: ['content-type'], dateFormat: 'iso-basic' });
+    const headers = aws4.signRequest({
+      ...args,
+      key: KEY,
+      secret: SECRET,
+      config: CONFIG,
+      date: NOW,
+      headersToSign: ['content-type'],
+      dateFormat: 'iso-basic',
+    });
     assert.equal(headers.date, '20240315T120000Z');
     assert.deepEqual(verifySignedRequest(toRequest(args, headers), options()), { ok: true, apiKey: KEY });
   });
@@ -465,10 +553,25 @@ describe('hasEscherAuthorization', () => {
 describe('parseEscherDate', () => {
   test('reads RFC 1123 and basic ISO, refuses the rest', () => {
     const expected = Date.UTC(2011, 8, 9, 23, 36, 0);
-    for (const text of ['Fri, 09 Sep 2011 23:36:00 GMT', 'Mon, 09 Sep 2011 23:36:00 GMT', '09 Sep 2011 23:36:00 GMT', '20110909T233600Z', 'Sat, 10 Sep 2011 01:36:00 +0200']) {
+    for (const text of [
+      'Fri, 09 Sep 2011 23:36:00 GMT',
+      'Mon, 09 Sep 2011 23:36:00 GMT',
+      '09 Sep 2011 23:36:00 GMT',
+      '20110909T233600Z',
+      'Sat, 10 Sep 2011 01:36:00 +0200',
+    ]) {
       assert.equal(parseEscherDate(text)?.getTime(), expected, text);
     }
-    for (const text of ['', 'yesterday', '2011-09-09T23:36:00Z', '20110931T233600Z', '20110909T243600Z', 'Fri, 31 Feb 2011 23:36:00 GMT', 'Fri, 09 Sep 2011 23:36:00', '1315611360']) {
+    for (const text of [
+      '',
+      'yesterday',
+      '2011-09-09T23:36:00Z',
+      '20110931T233600Z',
+      '20110909T243600Z',
+      'Fri, 31 Feb 2011 23:36:00 GMT',
+      'Fri, 09 Sep 2011 23:36:00',
+      '1315611360',
+    ]) {
       assert.equal(parseEscherDate(text), undefined, text);
     }
   });
@@ -505,10 +608,7 @@ describe('over real HTTP', () => {
     });
     const { req, body } = await received;
     for (const headers of [req.headersDistinct, req.headers]) {
-      const result = verifySignedRequest(
-        { method: req.method!, url: req.url!, headers, body },
-        options({ now: new Date() }),
-      );
+      const result = verifySignedRequest({ method: req.method!, url: req.url!, headers, body }, options({ now: new Date() }));
       assert.deepEqual(result, { ok: true, apiKey: KEY });
     }
   });

@@ -155,7 +155,8 @@ function runSignCase(vector: Vector): void {
     date: now,
     headersToSign: vector.headersToSign,
   });
-  if (expected.canonicalizedRequest !== undefined) assert.equal(ours.canonicalRequest, expected.canonicalizedRequest, 'canonical request (module)');
+  if (expected.canonicalizedRequest !== undefined)
+    assert.equal(ours.canonicalRequest, expected.canonicalizedRequest, 'canonical request (module)');
   if (expected.stringToSign !== undefined) assert.equal(ours.stringToSign, expected.stringToSign, 'string to sign (module)');
   if (expected.authHeader !== undefined) assert.equal(ours.authHeader, expected.authHeader, 'auth header (module)');
 
@@ -164,20 +165,34 @@ function runSignCase(vector: Vector): void {
   const authName = config.authHeaderName.toLowerCase();
   const theirAuth = signed.headers.find(([n]) => n.toLowerCase() === authName)?.[1];
   if (expected.authHeader !== undefined) assert.equal(theirAuth, expected.authHeader, 'auth header (escher-auth)');
-  if (expected.request) assert.deepEqual(lowerPairs(signed.headers), lowerPairs(expected.request.headers), 'signed headers (escher-auth)');
+  if (expected.request)
+    assert.deepEqual(lowerPairs(signed.headers), lowerPairs(expected.request.headers), 'signed headers (escher-auth)');
   // Canonical request / string to sign of the request as signed (the date header may have been added).
   const unsigned: EscherAuthRequest = { ...signed, headers: signed.headers.filter(([n]) => n.toLowerCase() !== authName) };
   if (expected.canonicalizedRequest !== undefined) {
-    assert.equal(escherAuthCanonicalRequest(vector.config, unsigned, body, vector.headersToSign), expected.canonicalizedRequest, 'canonical request (escher-auth)');
+    assert.equal(
+      escherAuthCanonicalRequest(vector.config, unsigned, body, vector.headersToSign),
+      expected.canonicalizedRequest,
+      'canonical request (escher-auth)',
+    );
   }
   if (expected.stringToSign !== undefined) {
-    assert.equal(escherAuthStringToSign(vector.config, unsigned, body, vector.headersToSign, now), expected.stringToSign, 'string to sign (escher-auth)');
+    assert.equal(
+      escherAuthStringToSign(vector.config, unsigned, body, vector.headersToSign, now),
+      expected.stringToSign,
+      'string to sign (escher-auth)',
+    );
   }
 
   // 3. The verifier accepts the signed request it was given as the expected output.
   const result = verifySignedRequest(
     { method: vector.request.method, url: vector.request.url, headers: ours.headers, body: Buffer.from(body, 'utf8') },
-    { config, clockSkewSeconds: ESCHER_DEFAULT_CLOCK_SKEW_SECONDS, now, lookupSecret: (k) => (k === apiKey ? secret : undefined) },
+    {
+      config,
+      clockSkewSeconds: ESCHER_DEFAULT_CLOCK_SKEW_SECONDS,
+      now,
+      lookupSecret: (k) => (k === apiKey ? secret : undefined),
+    },
   );
   assert.deepEqual(result, { ok: true, apiKey });
 }
@@ -213,7 +228,8 @@ function runAuthenticateCase(vector: Vector): void {
   const mapped = notSigned ? { code: 'header_not_signed' as const, sameText: true } : AUTH_ERRORS[expected.error];
   assert.ok(mapped, `no mapping for authenticate error ${JSON.stringify(expected.error)}`);
   assert.equal(result.code, mapped.code, `code for "${expected.error}" (reason: ${result.reason})`);
-  if (mapped.sameText) assert.ok(result.reason.startsWith(expected.error), `reason "${result.reason}" should start with "${expected.error}"`);
+  if (mapped.sameText)
+    assert.ok(result.reason.startsWith(expected.error), `reason "${result.reason}" should start with "${expected.error}"`);
 }
 
 function runPresignCase(vector: Vector): void {
@@ -227,7 +243,12 @@ function runPresignCase(vector: Vector): void {
   // escher-auth signs the authority as written (example.com:443), so that is the Host sent.
   const parsed = new URL(url);
   const result = verifySignedRequest(
-    { method: 'GET', url: parsed.pathname + parsed.search, headers: { host: hostHeaderOf(vector.request.url) }, body: Buffer.alloc(0) },
+    {
+      method: 'GET',
+      url: parsed.pathname + parsed.search,
+      headers: { host: hostHeaderOf(vector.request.url) },
+      body: Buffer.alloc(0),
+    },
     {
       config: escherConfigOf(vector),
       clockSkewSeconds: vector.config.clockSkew ?? ESCHER_DEFAULT_CLOCK_SKEW_SECONDS,

@@ -144,13 +144,21 @@ describe('parseIpEntry: rejected entries say what is wrong', () => {
   });
 
   it('prefix length out of range names the allowed range', () => {
-    assertEntryError('10.0.0.0/33', 'prefix-out-of-range', /'10\.0\.0\.0\/33' has prefix length \/33, but an IPv4 prefix length must be between 0 and 32/);
+    assertEntryError(
+      '10.0.0.0/33',
+      'prefix-out-of-range',
+      /'10\.0\.0\.0\/33' has prefix length \/33, but an IPv4 prefix length must be between 0 and 32/,
+    );
     assertEntryError('2001:db8::/129', 'prefix-out-of-range', /IPv6 prefix length must be between 0 and 128/);
     assertEntryError('10.0.0.0/99999999999999999999', 'prefix-out-of-range', /between 0 and 32/);
   });
 
   it('malformed prefix length', () => {
-    assertEntryError('10.0.0.0/', 'invalid-prefix', /'10\.0\.0\.0\/' is missing its prefix length; after the '\/' write a whole number of bits between 0 and 32/);
+    assertEntryError(
+      '10.0.0.0/',
+      'invalid-prefix',
+      /'10\.0\.0\.0\/' is missing its prefix length; after the '\/' write a whole number of bits between 0 and 32/,
+    );
     const malformed = ['10.0.0.0/abc', '10.0.0.0/-1', '10.0.0.0/+8', '10.0.0.0/8/8', '10.0.0.0/ 8', '10.0.0.0/8.0'];
     for (const input of [...malformed, '2001:db8::/x']) {
       assertEntryError(input, 'invalid-prefix', /has an invalid prefix length/);
@@ -203,9 +211,12 @@ describe('normaliseIpEntries', () => {
   });
 
   it('throws IpEntryError for the first bad entry', () => {
-    assert.throws(() => normaliseIpEntries(['10.0.0.1', '10.0.0.256']), (error: unknown) => {
-      return error instanceof IpEntryError && error.input === '10.0.0.256';
-    });
+    assert.throws(
+      () => normaliseIpEntries(['10.0.0.1', '10.0.0.256']),
+      (error: unknown) => {
+        return error instanceof IpEntryError && error.input === '10.0.0.256';
+      },
+    );
   });
 });
 
@@ -329,7 +340,8 @@ describe('IpMatcher', () => {
     const m = IpMatcher.from(['10.1.2.3', '10.1.0.0/16', '10.0.0.0/8', '10.200.0.0/24', '11.0.0.1']);
     assert.equal(m.size, 5);
     assert.deepEqual(m.stats.ipv4, { prefixLengths: 2, maxProbes: 2 });
-    for (const yes of ['10.1.2.3', '10.1.9.9', '10.200.0.1', '10.255.255.255', '11.0.0.1']) assert.equal(m.matches(yes), true, yes);
+    for (const yes of ['10.1.2.3', '10.1.9.9', '10.200.0.1', '10.255.255.255', '11.0.0.1'])
+      assert.equal(m.matches(yes), true, yes);
     for (const no of ['9.255.255.255', '11.0.0.0', '11.0.0.2', '12.0.0.0']) assert.equal(m.matches(no), false, no);
   });
 
@@ -364,7 +376,10 @@ describe('IpMatcher', () => {
     assert.ok(client);
     assert.deepEqual({ family: client.family, text: client.text }, { family: 'ipv4', text: '192.168.5.5' });
     const endpoints = [IpMatcher.from(['192.168.0.0/16']), IpMatcher.from(['10.0.0.0/8']), IpMatcher.from(['192.168.5.5'])];
-    assert.deepEqual(endpoints.map((m) => m.matches(client)), [true, false, true]);
+    assert.deepEqual(
+      endpoints.map((m) => m.matches(client)),
+      [true, false, true],
+    );
   });
 });
 
@@ -372,7 +387,6 @@ describe('IpMatcher', () => {
 // Property check against a brute-force reference that shares no code with the matcher:
 // addresses are parsed by ipaddr.js alone and compared as four 32-bit words in one 128-bit
 // space (IPv4 as ::ffff:a.b.c.d), by a linear scan over every entry.
-
 
 interface RefEntry {
   words: Uint32Array;
@@ -404,10 +418,10 @@ function refEntry(text: string): RefEntry {
 function refMatches(entries: readonly RefEntry[], client: Uint32Array): boolean {
   for (const { words, masks } of entries) {
     if (
-      (((client[0] as number) & (masks[0] as number)) >>> 0) === words[0] &&
-      (((client[1] as number) & (masks[1] as number)) >>> 0) === words[1] &&
-      (((client[2] as number) & (masks[2] as number)) >>> 0) === words[2] &&
-      (((client[3] as number) & (masks[3] as number)) >>> 0) === words[3]
+      ((client[0] as number) & (masks[0] as number)) >>> 0 === words[0] &&
+      ((client[1] as number) & (masks[1] as number)) >>> 0 === words[1] &&
+      ((client[2] as number) & (masks[2] as number)) >>> 0 === words[2] &&
+      ((client[3] as number) & (masks[3] as number)) >>> 0 === words[3]
     ) {
       return true;
     }
@@ -432,8 +446,7 @@ function randomCorpus(seed: number, entryCount: number, addressCount: number, pr
   const narrow = profile === 'nested';
   const v4Prefix = () =>
     profile === 'typical' ? pick([32, 32, 32, 32, 32, 32, 24, 24, 28, 16, 30]) : 32 - Math.floor(rand() ** 4 * 25);
-  const v6Prefix = () =>
-    profile === 'typical' ? pick([128, 128, 128, 64, 64, 56, 48]) : 128 - Math.floor(rand() ** 4 * 109);
+  const v6Prefix = () => (profile === 'typical' ? pick([128, 128, 128, 64, 64, 56, 48]) : 128 - Math.floor(rand() ** 4 * 109));
 
   const randomV4 = (): number[] => {
     const base = narrow ? pick([[10], [192, 168], [172, 16], [203, 0, 113]]) : [];
@@ -457,7 +470,9 @@ function randomCorpus(seed: number, entryCount: number, addressCount: number, pr
       const prefix = v4Prefix();
       shapes.push({ v4: true, parts, prefix });
       const text = v4Text(parts);
-      entries.push(text.startsWith('::ffff:') ? `${text}/${prefix + 96}` : prefix === 32 && rand() < 0.5 ? text : `${text}/${prefix}`);
+      entries.push(
+        text.startsWith('::ffff:') ? `${text}/${prefix + 96}` : prefix === 32 && rand() < 0.5 ? text : `${text}/${prefix}`,
+      );
     } else {
       const parts = randomV6();
       const prefix = v6Prefix();

@@ -10,7 +10,9 @@ const reads: Record<string, unknown>[] = [];
 
 before(async () => {
   const mongo = await testMongo();
-  conn = await mongoose.createConnection(databaseUri(mongo.uri, uniqueDbName('revisions')), { monitorCommands: true }).asPromise();
+  conn = await mongoose
+    .createConnection(databaseUri(mongo.uri, uniqueDbName('revisions')), { monitorCommands: true })
+    .asPromise();
   conn.getClient().on('commandStarted', (e) => {
     if (e.commandName === 'find' && e.command.find === 'revisions') reads.push(e.command.filter as Record<string, unknown>);
   });
@@ -50,6 +52,12 @@ test('one query per interval reads every cache counter, and each cache is told i
   assert.equal(reads.length, polls, 'a stopped poller still reads');
   for (const filter of reads) assert.deepEqual(filter, { _id: { $in: ['entities', 'security', 'credentials'] } });
   // A counter never bumped reads 0; every watcher hears on every poll.
-  assert.deepEqual(caches.map((c) => c.seen.length), [polls, polls, polls]);
-  assert.deepEqual(caches.map((c) => [...new Set(c.seen)]), [[1], [0], [2]]);
+  assert.deepEqual(
+    caches.map((c) => c.seen.length),
+    [polls, polls, polls],
+  );
+  assert.deepEqual(
+    caches.map((c) => [...new Set(c.seen)]),
+    [[1], [0], [2]],
+  );
 });

@@ -41,10 +41,11 @@ const responses: string[] = [];
 
 before(async () => {
   server = await startTestServer();
-  const imported = await server.as(server.admin).graphql(
-    `mutation($documents: [JSONObject!]!) { importEntities(entity: TIER, documents: $documents) { ids } }`,
-    { documents: fixture('tiers') },
-  );
+  const imported = await server
+    .as(server.admin)
+    .graphql(`mutation($documents: [JSONObject!]!) { importEntities(entity: TIER, documents: $documents) { ids } }`, {
+      documents: fixture('tiers'),
+    });
   assert.deepEqual(dataOf(imported).importEntities.ids, ['standard', 'bonus']);
 });
 after(async () => {
@@ -72,7 +73,9 @@ function db() {
 }
 
 async function rawCustomer(id: string) {
-  return db().collection('customers').findOne({ _id: id as any });
+  return db()
+    .collection('customers')
+    .findOne({ _id: id as any });
 }
 
 function assertBadInput(result: HttpResult, message: RegExp) {
@@ -155,9 +158,9 @@ describe('opt-in and read back', () => {
   });
 
   test('customer on an unknown or malformed id is null', async () => {
-    const result = await server.as(server.client).graphql(
-      `{ a: customer(id: "nobody") { id } b: customer(id: "not a valid id!") { id } }`,
-    );
+    const result = await server
+      .as(server.client)
+      .graphql(`{ a: customer(id: "nobody") { id } b: customer(id: "not a valid id!") { id } }`);
     assert.deepEqual(dataOf(result), { a: null, b: null });
   });
 
@@ -166,7 +169,12 @@ describe('opt-in and read back', () => {
     const ok = results.filter((r) => r.status === 200 && !r.json.errors);
     assert.equal(ok.length, 1);
     for (const r of results.filter((r) => !ok.includes(r))) assertBadInput(r, /already opted in/);
-    assert.equal(await db().collection('customers').countDocuments({ _id: 'racer' as any }), 1);
+    assert.equal(
+      await db()
+        .collection('customers')
+        .countDocuments({ _id: 'racer' as any }),
+      1,
+    );
   });
 });
 
@@ -189,7 +197,10 @@ describe('concurrent point events lose no update', () => {
     }
     // Every accepted spend saw a non-negative balance after it, and all 30 are distinct steps.
     const after_ = accepted.map((r) => r.json.data.submitEvent.customer.spendable).sort((a: number, b: number) => a - b);
-    assert.deepEqual(after_, Array.from({ length: 30 }, (_, i) => i * 10));
+    assert.deepEqual(
+      after_,
+      Array.from({ length: 30 }, (_, i) => i * 10),
+    );
     const busy = await readCustomer('busy', 'score spent spendable');
     assert.deepEqual(busy, { score: 300, spent: 300, spendable: 0 });
     const raw = (await rawCustomer('busy'))!;
@@ -259,41 +270,242 @@ describe('refused events change nothing', () => {
     await accept('victim', 'point_add', { points: 50 });
   });
 
-  const cases: { name: string; customer?: string; action: string; data?: Record<string, unknown>; message: RegExp; field?: string }[] = [
-    { name: 'unknown action', action: 'point_multiply', data: { points: 2 }, message: /action must be one of opt_in, profile, point_add, point_spend/ },
-    { name: 'unknown customer (point_add)', customer: 'ghost', action: 'point_add', data: { points: 5 }, message: /unknown customer "ghost"/, field: 'customer' },
-    { name: 'unknown customer (point_spend)', customer: 'ghost', action: 'point_spend', data: { points: 5 }, message: /unknown customer "ghost"/, field: 'customer' },
-    { name: 'unknown customer (profile)', customer: 'ghost', action: 'profile', data: { first_name: 'G' }, message: /unknown customer "ghost"/, field: 'customer' },
-    { name: 'malformed customer id', customer: 'bad id!', action: 'point_add', data: { points: 1 }, message: /customer may contain only/ },
-    { name: 'bad email', action: 'profile', data: { email: 'not-an-email' }, message: /data\.email must be an email address/, field: 'data.email' },
-    { name: 'null email', action: 'profile', data: { email: null }, message: /data\.email must be a string/, field: 'data.email' },
-    { name: 'short name', action: 'profile', data: { first_name: '' }, message: /data\.first_name must be 1 to 100 characters/, field: 'data.first_name' },
-    { name: 'long name', action: 'profile', data: { last_name: 'x'.repeat(101) }, message: /data\.last_name must be 1 to 100 characters/, field: 'data.last_name' },
-    { name: 'password too short', action: 'profile', data: { password: 'short' }, message: /data\.password must be 8 to 200 characters/, field: 'data.password' },
-    { name: 'planted password with a bad email', action: 'profile', data: { email: 'nope', password: PLANTED_2 }, message: /data\.email/, field: 'data.email' },
+  const cases: {
+    name: string;
+    customer?: string;
+    action: string;
+    data?: Record<string, unknown>;
+    message: RegExp;
+    field?: string;
+  }[] = [
+    {
+      name: 'unknown action',
+      action: 'point_multiply',
+      data: { points: 2 },
+      message: /action must be one of opt_in, profile, point_add, point_spend/,
+    },
+    {
+      name: 'unknown customer (point_add)',
+      customer: 'ghost',
+      action: 'point_add',
+      data: { points: 5 },
+      message: /unknown customer "ghost"/,
+      field: 'customer',
+    },
+    {
+      name: 'unknown customer (point_spend)',
+      customer: 'ghost',
+      action: 'point_spend',
+      data: { points: 5 },
+      message: /unknown customer "ghost"/,
+      field: 'customer',
+    },
+    {
+      name: 'unknown customer (profile)',
+      customer: 'ghost',
+      action: 'profile',
+      data: { first_name: 'G' },
+      message: /unknown customer "ghost"/,
+      field: 'customer',
+    },
+    {
+      name: 'malformed customer id',
+      customer: 'bad id!',
+      action: 'point_add',
+      data: { points: 1 },
+      message: /customer may contain only/,
+    },
+    {
+      name: 'bad email',
+      action: 'profile',
+      data: { email: 'not-an-email' },
+      message: /data\.email must be an email address/,
+      field: 'data.email',
+    },
+    {
+      name: 'null email',
+      action: 'profile',
+      data: { email: null },
+      message: /data\.email must be a string/,
+      field: 'data.email',
+    },
+    {
+      name: 'short name',
+      action: 'profile',
+      data: { first_name: '' },
+      message: /data\.first_name must be 1 to 100 characters/,
+      field: 'data.first_name',
+    },
+    {
+      name: 'long name',
+      action: 'profile',
+      data: { last_name: 'x'.repeat(101) },
+      message: /data\.last_name must be 1 to 100 characters/,
+      field: 'data.last_name',
+    },
+    {
+      name: 'password too short',
+      action: 'profile',
+      data: { password: 'short' },
+      message: /data\.password must be 8 to 200 characters/,
+      field: 'data.password',
+    },
+    {
+      name: 'planted password with a bad email',
+      action: 'profile',
+      data: { email: 'nope', password: PLANTED_2 },
+      message: /data\.email/,
+      field: 'data.email',
+    },
     { name: 'empty profile', action: 'profile', data: {}, message: /at least one of/, field: 'data' },
-    { name: 'zero points', action: 'point_add', data: { points: 0 }, message: /data\.points must be a positive whole number/, field: 'data.points' },
-    { name: 'negative points', action: 'point_add', data: { points: -5 }, message: /data\.points must be a positive whole number/, field: 'data.points' },
-    { name: 'negative spend', action: 'point_spend', data: { points: -5 }, message: /data\.points must be a positive whole number/, field: 'data.points' },
-    { name: 'fractional points', action: 'point_add', data: { points: 1.5 }, message: /data\.points must be a whole number/, field: 'data.points' },
-    { name: 'string points', action: 'point_add', data: { points: '10' }, message: /data\.points must be a whole number/, field: 'data.points' },
-    { name: 'missing points', action: 'point_add', data: {}, message: /data\.points must be a whole number/, field: 'data.points' },
+    {
+      name: 'zero points',
+      action: 'point_add',
+      data: { points: 0 },
+      message: /data\.points must be a positive whole number/,
+      field: 'data.points',
+    },
+    {
+      name: 'negative points',
+      action: 'point_add',
+      data: { points: -5 },
+      message: /data\.points must be a positive whole number/,
+      field: 'data.points',
+    },
+    {
+      name: 'negative spend',
+      action: 'point_spend',
+      data: { points: -5 },
+      message: /data\.points must be a positive whole number/,
+      field: 'data.points',
+    },
+    {
+      name: 'fractional points',
+      action: 'point_add',
+      data: { points: 1.5 },
+      message: /data\.points must be a whole number/,
+      field: 'data.points',
+    },
+    {
+      name: 'string points',
+      action: 'point_add',
+      data: { points: '10' },
+      message: /data\.points must be a whole number/,
+      field: 'data.points',
+    },
+    {
+      name: 'missing points',
+      action: 'point_add',
+      data: {},
+      message: /data\.points must be a whole number/,
+      field: 'data.points',
+    },
     { name: 'no data for points', action: 'point_spend', message: /data\.points must be a whole number/, field: 'data.points' },
-    { name: 'too many points', action: 'point_add', data: { points: 1_000_000_001 }, message: /at most 1000000000/, field: 'data.points' },
-    { name: 'too many points to spend', action: 'point_spend', data: { points: 1_000_000_001 }, message: /at most 1000000000/, field: 'data.points' },
-    { name: 'customer id of 129 characters', customer: 'c'.repeat(129), action: 'opt_in', data: { first_name: 'Long' }, message: /customer must be 1 to 128 characters/ },
-    { name: 'first name of 101 characters', action: 'profile', data: { first_name: 'f'.repeat(101) }, message: /data\.first_name must be 1 to 100 characters/, field: 'data.first_name' },
-    { name: 'email of 255 characters', action: 'profile', data: { email: emailOfLength(255) }, message: /data\.email must be/, field: 'data.email' },
-    { name: 'password of 7 characters', action: 'profile', data: { password: PLANTED.slice(0, 7) }, message: /data\.password must be 8 to 200 characters/, field: 'data.password' },
-    { name: 'password of 201 characters', action: 'profile', data: { password: LONG_PASSWORD + 'x' }, message: /data\.password must be 8 to 200 characters/, field: 'data.password' },
-    { name: 'account name of 65 characters', action: 'point_add', data: { points: 1, account: 'a'.repeat(65) }, message: /data\.account must be 1 to 64/, field: 'data.account' },
-    { name: 'account name with a dot', action: 'point_add', data: { points: 1, account: 'a.b' }, message: /data\.account must be/, field: 'data.account' },
-    { name: 'account name with $', action: 'point_add', data: { points: 1, account: '$inc' }, message: /data\.account must be/, field: 'data.account' },
-    { name: 'spend beyond balance', action: 'point_spend', data: { points: 51 }, message: /^spend of 51 exceeds the spendable balance of 50 on account "standard"$/, field: 'data.points' },
-    { name: 'spend on an empty account', action: 'point_spend', data: { points: 1, account: 'other' }, message: /exceeds the spendable balance of 0 on account "other"/, field: 'data.points' },
-    { name: 'duplicate opt_in', action: 'opt_in', data: { first_name: 'Again', password: PLANTED_2 }, message: /customer "victim" already opted in/, field: 'customer' },
-    { name: 'unknown data key (profile)', action: 'profile', data: { nickname: 'vt' }, message: /data key "nickname" is not accepted by profile events; allowed: email, first_name, last_name, password/, field: 'data.nickname' },
-    { name: 'unknown data key (points)', action: 'point_add', data: { points: 1, reason: 'x' }, message: /data key "reason" is not accepted by point_add events/, field: 'data.reason' },
+    {
+      name: 'too many points',
+      action: 'point_add',
+      data: { points: 1_000_000_001 },
+      message: /at most 1000000000/,
+      field: 'data.points',
+    },
+    {
+      name: 'too many points to spend',
+      action: 'point_spend',
+      data: { points: 1_000_000_001 },
+      message: /at most 1000000000/,
+      field: 'data.points',
+    },
+    {
+      name: 'customer id of 129 characters',
+      customer: 'c'.repeat(129),
+      action: 'opt_in',
+      data: { first_name: 'Long' },
+      message: /customer must be 1 to 128 characters/,
+    },
+    {
+      name: 'first name of 101 characters',
+      action: 'profile',
+      data: { first_name: 'f'.repeat(101) },
+      message: /data\.first_name must be 1 to 100 characters/,
+      field: 'data.first_name',
+    },
+    {
+      name: 'email of 255 characters',
+      action: 'profile',
+      data: { email: emailOfLength(255) },
+      message: /data\.email must be/,
+      field: 'data.email',
+    },
+    {
+      name: 'password of 7 characters',
+      action: 'profile',
+      data: { password: PLANTED.slice(0, 7) },
+      message: /data\.password must be 8 to 200 characters/,
+      field: 'data.password',
+    },
+    {
+      name: 'password of 201 characters',
+      action: 'profile',
+      data: { password: LONG_PASSWORD + 'x' },
+      message: /data\.password must be 8 to 200 characters/,
+      field: 'data.password',
+    },
+    {
+      name: 'account name of 65 characters',
+      action: 'point_add',
+      data: { points: 1, account: 'a'.repeat(65) },
+      message: /data\.account must be 1 to 64/,
+      field: 'data.account',
+    },
+    {
+      name: 'account name with a dot',
+      action: 'point_add',
+      data: { points: 1, account: 'a.b' },
+      message: /data\.account must be/,
+      field: 'data.account',
+    },
+    {
+      name: 'account name with $',
+      action: 'point_add',
+      data: { points: 1, account: '$inc' },
+      message: /data\.account must be/,
+      field: 'data.account',
+    },
+    {
+      name: 'spend beyond balance',
+      action: 'point_spend',
+      data: { points: 51 },
+      message: /^spend of 51 exceeds the spendable balance of 50 on account "standard"$/,
+      field: 'data.points',
+    },
+    {
+      name: 'spend on an empty account',
+      action: 'point_spend',
+      data: { points: 1, account: 'other' },
+      message: /exceeds the spendable balance of 0 on account "other"/,
+      field: 'data.points',
+    },
+    {
+      name: 'duplicate opt_in',
+      action: 'opt_in',
+      data: { first_name: 'Again', password: PLANTED_2 },
+      message: /customer "victim" already opted in/,
+      field: 'customer',
+    },
+    {
+      name: 'unknown data key (profile)',
+      action: 'profile',
+      data: { nickname: 'vt' },
+      message: /data key "nickname" is not accepted by profile events; allowed: email, first_name, last_name, password/,
+      field: 'data.nickname',
+    },
+    {
+      name: 'unknown data key (points)',
+      action: 'point_add',
+      data: { points: 1, reason: 'x' },
+      message: /data key "reason" is not accepted by point_add events/,
+      field: 'data.reason',
+    },
   ];
 
   for (const c of cases) {
@@ -318,7 +530,12 @@ describe('edges, accepted side (the refused side is in the table above)', () => 
     const password = PLANTED.slice(0, 8);
     const result = await accept(id, 'opt_in', { first_name: 'F', last_name: 'L'.repeat(100), email, password });
     assert.deepEqual([result.accepted, result.customer.id], [true, id]);
-    assert.deepEqual(await readCustomer(id, 'id email firstName lastName'), { id, email, firstName: 'F', lastName: 'L'.repeat(100) });
+    assert.deepEqual(await readCustomer(id, 'id email firstName lastName'), {
+      id,
+      email,
+      firstName: 'F',
+      lastName: 'L'.repeat(100),
+    });
     assert.equal(await verifyPassword(password, (await rawCustomer(id))!.passwordHash), true);
 
     await accept(id, 'profile', { password: LONG_PASSWORD });
@@ -332,10 +549,17 @@ describe('edges, accepted side (the refused side is in the table above)', () => 
     assert.deepEqual((await accept('edge-points', 'point_add', { points: 1 })).customer.score, 1);
     assert.deepEqual((await accept('edge-points', 'point_add', { points: MAX })).customer.score, MAX + 1);
     const onLong = await accept('edge-points', 'point_add', { points: 1, account });
-    assert.deepEqual(onLong.customer.accounts.find((a: any) => a.account === account), { account, score: 1, spent: 0, spendable: 1 });
+    assert.deepEqual(
+      onLong.customer.accounts.find((a: any) => a.account === account),
+      { account, score: 1, spent: 0, spendable: 1 },
+    );
     assert.equal((await accept('edge-points', 'point_spend', { points: MAX })).customer.spendable, 1);
     assert.equal((await accept('edge-points', 'point_spend', { points: 1 })).customer.spendable, 0);
-    assert.deepEqual(await readCustomer('edge-points', 'score spent spendable'), { score: MAX + 1, spent: MAX + 1, spendable: 0 });
+    assert.deepEqual(await readCustomer('edge-points', 'score spent spendable'), {
+      score: MAX + 1,
+      spent: MAX + 1,
+      spendable: 0,
+    });
     assert.deepEqual((await rawCustomer('edge-points'))!.accounts, {
       standard: { score: MAX + 1, spent: MAX + 1, spendable: 0 },
       [account]: { score: 1, spent: 0, spendable: 1 },
@@ -380,13 +604,20 @@ describe('events history', () => {
     );
     for (let i = 1; i < seen.length; i++) assert.ok(Date.parse(seen[i - 1].occurredAt) >= Date.parse(seen[i].occurredAt));
 
-    const bad = await server.as(server.client).graphql(`{ customer(id: "historian") { events(after: "garbage") { totalCount } } }`);
+    const bad = await server
+      .as(server.client)
+      .graphql(`{ customer(id: "historian") { events(after: "garbage") { totalCount } } }`);
     assertBadInput(bad, /"after" is not/);
 
     // Page size on both sides of the largest page (200).
     const largest = await readCustomer('historian', 'events(first: 200) { totalCount nodes { id } pageInfo { hasNextPage } }');
-    assert.deepEqual([largest.events.nodes.map((e: any) => e.id), largest.events.pageInfo.hasNextPage], [seen.map((e) => e.id), false]);
-    const tooLarge = await server.as(server.client).graphql(`{ customer(id: "historian") { events(first: 201) { totalCount } } }`);
+    assert.deepEqual(
+      [largest.events.nodes.map((e: any) => e.id), largest.events.pageInfo.hasNextPage],
+      [seen.map((e) => e.id), false],
+    );
+    const tooLarge = await server
+      .as(server.client)
+      .graphql(`{ customer(id: "historian") { events(first: 201) { totalCount } } }`);
     assertBadInput(tooLarge, /"first" must be between 0 and 200, got 201/);
   });
 });
@@ -406,10 +637,16 @@ describe('the password never leaves the hash', () => {
       assert.ok(docs.length > 0, name);
       for (const doc of docs) {
         const text = JSON.stringify(doc);
-        for (const secret of [PLANTED, PLANTED_2, LONG_PASSWORD]) assert.equal(text.includes(secret), false, `${name}: ${text.slice(0, 300)}`);
+        for (const secret of [PLANTED, PLANTED_2, LONG_PASSWORD])
+          assert.equal(text.includes(secret), false, `${name}: ${text.slice(0, 300)}`);
       }
     }
-    const hashes = (await db().collection('customers').find({ passwordHash: { $exists: true } }).toArray()).map((d) => d.passwordHash);
+    const hashes = (
+      await db()
+        .collection('customers')
+        .find({ passwordHash: { $exists: true } })
+        .toArray()
+    ).map((d) => d.passwordHash);
     assert.ok(hashes.length >= 3);
     for (const h of hashes) assert.match(h, /^scrypt\$/);
 
@@ -421,7 +658,10 @@ describe('the password never leaves the hash', () => {
     // No field of the schema could return it either.
     const fields = await server.as(server.client).graphql(`{ __type(name: "Customer") { fields { name } } }`);
     const names = dataOf(fields).__type.fields.map((f: any) => f.name.toLowerCase());
-    assert.equal(names.some((n: string) => n.includes('password') || n.includes('hash')), false);
+    assert.equal(
+      names.some((n: string) => n.includes('password') || n.includes('hash')),
+      false,
+    );
   });
 });
 
@@ -437,10 +677,12 @@ describe('an event whose history entry the database refuses', () => {
     await accept('fragile', 'profile', { last_name: 'Glass' });
     // A stray history entry for a customer that has not opted in yet.
     await db().collection('events').insertOne({ customer: 'fragile-new', action: 'opt_in', data: {}, occurredAt: new Date() });
-    await db().collection('events').createIndex(
-      { customer: 1, action: 1 },
-      { name: PLANTED_INDEX, unique: true, partialFilterExpression: { customer: { $gte: 'fragile', $lte: 'fragile-new' } } },
-    );
+    await db()
+      .collection('events')
+      .createIndex(
+        { customer: 1, action: 1 },
+        { name: PLANTED_INDEX, unique: true, partialFilterExpression: { customer: { $gte: 'fragile', $lte: 'fragile-new' } } },
+      );
   });
   after(async () => {
     await db().collection('events').dropIndex(PLANTED_INDEX);

@@ -120,10 +120,13 @@ describe('on a standalone server', () => {
     const session = soloConn.getClient().startSession();
     try {
       session.startTransaction();
-      await assert.rejects(soloConn.db!.collection('solo_txn').insertOne({}, { session }), (err: { code?: number; originalError?: { code?: number } }) => {
-        assert.equal(err.code ?? err.originalError?.code, 20);
-        return true;
-      });
+      await assert.rejects(
+        soloConn.db!.collection('solo_txn').insertOne({}, { session }),
+        (err: { code?: number; originalError?: { code?: number } }) => {
+          assert.equal(err.code ?? err.originalError?.code, 20);
+          return true;
+        },
+      );
     } finally {
       await session.abortTransaction().catch(() => undefined);
       await session.endSession();
@@ -142,7 +145,10 @@ describe('on a standalone server', () => {
     const app = await createApp({ config, logger, mongoUri: `${standalone.uri}/app_start` });
     try {
       assert.equal(lines.filter((l) => l.msg === STANDALONE_WARNING && l.level === WARN).length, 1);
-      const customer = await app.services.customers.submit({ customer: 'solo', action: 'opt_in', data: { email: 's@example.com' } }, undefined);
+      const customer = await app.services.customers.submit(
+        { customer: 'solo', action: 'opt_in', data: { email: 's@example.com' } },
+        undefined,
+      );
       assert.equal(customer.id, 'solo');
       assert.equal(await app.connection.db!.collection('events').countDocuments({ customer: 'solo' }), 1);
     } finally {
@@ -155,19 +161,24 @@ describe('OneAtATime', () => {
   test('tasks with one key run in order without overlapping; other keys run alongside; a failure does not block the queue', async () => {
     const queues = new OneAtATime();
     const log: string[] = [];
-    const task = (name: string, ms: number, fail = false) => async () => {
-      log.push(`start ${name}`);
-      await new Promise((r) => setTimeout(r, ms));
-      log.push(`end ${name}`);
-      if (fail) throw new Error(name);
-      return name;
-    };
+    const task =
+      (name: string, ms: number, fail = false) =>
+      async () => {
+        log.push(`start ${name}`);
+        await new Promise((r) => setTimeout(r, ms));
+        log.push(`end ${name}`);
+        if (fail) throw new Error(name);
+        return name;
+      };
     const results = await Promise.allSettled([
       queues.run('k', task('a1', 20, true)),
       queues.run('k', task('a2', 5)),
       queues.run('other', task('b', 5)),
     ]);
-    assert.deepEqual(results.map((r) => r.status), ['rejected', 'fulfilled', 'fulfilled']);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['rejected', 'fulfilled', 'fulfilled'],
+    );
     assert.ok(log.indexOf('end a1') < log.indexOf('start a2'), log.join(', '));
     assert.ok(log.indexOf('start b') < log.indexOf('end a1'), log.join(', '));
     await new Promise((r) => setImmediate(r));

@@ -110,7 +110,14 @@ function member(id: string, overrides: Partial<Member> = {}): Member {
     points: 10,
     tags: ['a', 'b'],
     visits: [
-      { store: 's1', at: new Date('2024-01-01T00:00:00Z'), items: [{ sku: 'x', qty: 1 }, { sku: 'y', qty: 2 }] },
+      {
+        store: 's1',
+        at: new Date('2024-01-01T00:00:00Z'),
+        items: [
+          { sku: 'x', qty: 1 },
+          { sku: 'y', qty: 2 },
+        ],
+      },
       { store: 's2', at: new Date('2024-02-01T00:00:00Z'), items: [{ sku: 'z', qty: 3 }] },
     ],
     ...overrides,
@@ -135,7 +142,12 @@ before(async () => {
   providerLog = lines;
   // A fresh database of its own even when MONGODB_URI names one: `after` drops it.
   conn = await mongoose
-    .createConnection(provider.uri, { dbName, monitorCommands: true, heartbeatFrequencyMS: 500, serverSelectionTimeoutMS: 10_000 })
+    .createConnection(provider.uri, {
+      dbName,
+      monitorCommands: true,
+      heartbeatFrequencyMS: 500,
+      serverSelectionTimeoutMS: 10_000,
+    })
     .asPromise();
   guardRawFieldLookup(conn);
   conn.getClient().on('commandStarted', (e) => commands.push({ name: e.commandName, body: e.command }));
@@ -167,7 +179,11 @@ describe('provider', () => {
 
   test("an explicit URI wins, gets a database name, keeps its password out of the log and can't be suspended", async () => {
     const { logger, lines } = capturingLogger();
-    const external = await provideMongo({ uri: 'mongodb://app:s3cret@db.invalid:27017/?authSource=admin', dbName: 'shop', logger });
+    const external = await provideMongo({
+      uri: 'mongodb://app:s3cret@db.invalid:27017/?authSource=admin',
+      dbName: 'shop',
+      logger,
+    });
     assert.equal(external.kind, 'uri');
     assert.equal(external.uri, 'mongodb://app:s3cret@db.invalid:27017/shop?authSource=admin');
     assert.equal(lines.length, 1);
@@ -213,7 +229,14 @@ describe('handshake and admin commands', () => {
     } finally {
       await session.endSession();
     }
-    assert.equal((await db().admin().command({ endSessions: [{ id: new UUID() }] })).ok, 1);
+    assert.equal(
+      (
+        await db()
+          .admin()
+          .command({ endSessions: [{ id: new UUID() }] })
+      ).ok,
+      1,
+    );
     assert.equal((await db().admin().command({ killAllSessions: [] })).ok, 1);
     await Members.deleteOne({ _id: 'session-user' });
   });
@@ -289,10 +312,13 @@ describe('insert and _id', () => {
     ]);
     assert.equal((await raw.findOne({ _id: 5 }))?.t, 'number');
     assert.equal((await raw.findOne({ _id: 5.0 }))?.t, 'number');
-    assert.equal((await raw.findOne({ _id: '5' })), null);
+    assert.equal(await raw.findOne({ _id: '5' }), null);
     assert.equal((await raw.findOne({ _id: 'abc' }))?.t, 'string');
     const sorted = await raw.find().sort({ _id: 1 }).toArray();
-    assert.deepEqual(sorted.map((d) => d.t), ['number', 'string', 'oid']);
+    assert.deepEqual(
+      sorted.map((d) => d.t),
+      ['number', 'string', 'oid'],
+    );
   });
 
   test('Long, Int32, Double and Decimal128 values match by numeric value', async () => {
@@ -312,7 +338,9 @@ describe('insert and _id', () => {
   test('insertMany ordered:false keeps going after a duplicate and reports it', async () => {
     await Members.create(member('m-dup-base'));
     const err = await expectServerError(
-      db().collection<Member>('members').insertMany([member('m-ok-1'), member('m-dup-base', { email: 'other@x' }), member('m-ok-2')], { ordered: false }),
+      db()
+        .collection<Member>('members')
+        .insertMany([member('m-ok-1'), member('m-dup-base', { email: 'other@x' }), member('m-ok-2')], { ordered: false }),
       11000,
     );
     assert.ok(err instanceof mongoose.mongo.MongoBulkWriteError);
@@ -324,7 +352,16 @@ describe('insert and _id', () => {
   test('insertMany ordered stops at the first duplicate', async () => {
     await Counters.create({ _id: 'ord-1', n: 0 });
     await assert.rejects(
-      db().collection<Counter>('counters').insertMany([{ _id: 'ord-0', n: 0 }, { _id: 'ord-1', n: 1 }, { _id: 'ord-2', n: 2 }], { ordered: true }),
+      db()
+        .collection<Counter>('counters')
+        .insertMany(
+          [
+            { _id: 'ord-0', n: 0 },
+            { _id: 'ord-1', n: 1 },
+            { _id: 'ord-2', n: 2 },
+          ],
+          { ordered: true },
+        ),
       (err: mongoose.mongo.MongoBulkWriteError) => err.code === 11000 && err.result.insertedCount === 1,
     );
     assert.equal(await Counters.exists({ _id: 'ord-2' }), null);
@@ -343,7 +380,10 @@ describe('find', () => {
 
   test('filter, sort on several keys, skip, limit', async () => {
     const docs = await Members.find({ _id: /^f-/ }).sort({ tier: 1, points: -1 }).skip(1).limit(2).lean();
-    assert.deepEqual(docs.map((d) => d._id), ['f-1', 'f-2']);
+    assert.deepEqual(
+      docs.map((d) => d._id),
+      ['f-1', 'f-2'],
+    );
   });
 
   test('inclusion and exclusion projections', async () => {
@@ -357,15 +397,32 @@ describe('find', () => {
 
   test('queries into nested subdocument arrays: dotted paths, $elemMatch, $size, $all', async () => {
     const bySku = await Members.find({ _id: /^f-/, 'visits.items.sku': 'z' }).sort({ _id: 1 }).lean();
-    assert.deepEqual(bySku.map((d) => d._id), ['f-1', 'f-2', 'f-4']);
-    const elem = await Members.find({ _id: /^f-/, visits: { $elemMatch: { store: 's2', 'items.qty': { $gte: 3 } } } }).countDocuments();
+    assert.deepEqual(
+      bySku.map((d) => d._id),
+      ['f-1', 'f-2', 'f-4'],
+    );
+    const elem = await Members.find({
+      _id: /^f-/,
+      visits: { $elemMatch: { store: 's2', 'items.qty': { $gte: 3 } } },
+    }).countDocuments();
     assert.equal(elem, 3);
-    assert.deepEqual((await Members.find({ _id: /^f-/, tags: { $size: 0 } }).lean()).map((d) => d._id), ['f-3']);
-    assert.deepEqual((await Members.find({ tags: { $all: ['vip', 'a'] } }).lean()).map((d) => d._id), ['f-1']);
+    assert.deepEqual(
+      (await Members.find({ _id: /^f-/, tags: { $size: 0 } }).lean()).map((d) => d._id),
+      ['f-3'],
+    );
+    assert.deepEqual(
+      (await Members.find({ tags: { $all: ['vip', 'a'] } }).lean()).map((d) => d._id),
+      ['f-1'],
+    );
   });
 
   test('logical operators, $in/$nin, $exists, $regex and $expr', async () => {
-    const ids = async (filter: Document) => (await Members.find({ _id: /^f-/, ...filter }).sort({ _id: 1 }).lean()).map((d) => d._id);
+    const ids = async (filter: Document) =>
+      (
+        await Members.find({ _id: /^f-/, ...filter })
+          .sort({ _id: 1 })
+          .lean()
+      ).map((d) => d._id);
     assert.deepEqual(await ids({ $or: [{ tier: 'bronze' }, { points: { $lt: 25 } }] }), ['f-2', 'f-4']);
     assert.deepEqual(await ids({ tier: { $nin: ['gold', 'silver'] } }), ['f-4']);
     assert.deepEqual(await ids({ nickname: { $exists: true } }), ['f-4']);
@@ -375,9 +432,18 @@ describe('find', () => {
 
   test('sorting by an array field uses the smallest element ascending and largest descending', async () => {
     const raw = db().collection<{ _id: string; a: unknown }>('array_sort');
-    await raw.insertMany([{ _id: 'arr', a: [5, 1] }, { _id: 'three', a: 3 }]);
-    assert.deepEqual((await raw.find().sort({ a: 1 }).toArray()).map((d) => d._id), ['arr', 'three']);
-    assert.deepEqual((await raw.find().sort({ a: -1 }).toArray()).map((d) => d._id), ['arr', 'three']);
+    await raw.insertMany([
+      { _id: 'arr', a: [5, 1] },
+      { _id: 'three', a: 3 },
+    ]);
+    assert.deepEqual(
+      (await raw.find().sort({ a: 1 }).toArray()).map((d) => d._id),
+      ['arr', 'three'],
+    );
+    assert.deepEqual(
+      (await raw.find().sort({ a: -1 }).toArray()).map((d) => d._id),
+      ['arr', 'three'],
+    );
   });
 
   test('findOne and exists use limit 1', async () => {
@@ -399,7 +465,10 @@ describe('cursors', () => {
     const seen: number[] = [];
     for await (const doc of Items.find().sort({ seq: 1 }).batchSize(100).lean().cursor()) seen.push(doc.seq);
     assert.equal(seen.length, 1000);
-    assert.deepEqual(seen, Array.from({ length: 1000 }, (_, i) => i));
+    assert.deepEqual(
+      seen,
+      Array.from({ length: 1000 }, (_, i) => i),
+    );
     const getMores = commands.filter((c) => c.name === 'getMore');
     // 9 full batches after the first; a server may need one more, empty, getMore to see the end.
     assert.ok(getMores.length === 9 || getMores.length === 10, `${getMores.length} getMores`);
@@ -424,8 +493,11 @@ describe('cursors', () => {
     commands.length = 0;
     replies.length = 0;
     const rows: Array<{ seq: number }> = [];
-    const cursor = Items.aggregate<{ seq: number }>([{ $match: { seq: { $gte: 0 } } }, { $sort: { seq: -1 } }, { $project: { seq: 1 } }])
-      .cursor({ batchSize: 250 });
+    const cursor = Items.aggregate<{ seq: number }>([
+      { $match: { seq: { $gte: 0 } } },
+      { $sort: { seq: -1 } },
+      { $project: { seq: 1 } },
+    ]).cursor({ batchSize: 250 });
     for await (const row of cursor) rows.push(row);
     assert.equal(rows.length, 1000);
     assert.equal(rows[0].seq, 999);
@@ -452,7 +524,13 @@ describe('update', () => {
   test('$set, $unset, $inc, $min, $max in one update', async () => {
     const res = await Members.updateOne(
       { _id: 'u-1' },
-      { $set: { tier: 'gold' }, $unset: { nickname: '' }, $inc: { points: 5 }, $min: { 'visits.0.items.0.qty': 0 }, $max: { 'visits.1.items.0.qty': 10 } },
+      {
+        $set: { tier: 'gold' },
+        $unset: { nickname: '' },
+        $inc: { points: 5 },
+        $min: { 'visits.0.items.0.qty': 0 },
+        $max: { 'visits.1.items.0.qty': 10 },
+      },
     );
     assert.equal(res.matchedCount, 1);
     assert.equal(res.modifiedCount, 1);
@@ -470,7 +548,10 @@ describe('update', () => {
     assert.deepEqual((await Members.findById('u-1').lean())?.tags, ['b', 'd', 'e']);
     await Members.updateOne({ _id: 'u-1' }, { $push: { visits: { store: 's3', at: new Date(0), items: [] } } });
     await Members.updateOne({ _id: 'u-1' }, { $pull: { visits: { store: 's1' } } });
-    assert.deepEqual((await Members.findById('u-1').lean())?.visits.map((v) => v.store), ['s2', 's3']);
+    assert.deepEqual(
+      (await Members.findById('u-1').lean())?.visits.map((v) => v.store),
+      ['s2', 's3'],
+    );
   });
 
   test('positional $ and arrayFilters reach into nested subdocument arrays', async () => {
@@ -481,8 +562,14 @@ describe('update', () => {
       { arrayFilters: [{ 'v.store': 's1' }, { 'i.sku': 'y' }] },
     );
     const doc = await Members.findById('u-2').lean();
-    assert.deepEqual(doc?.visits.map((v) => v.store), ['s1', 's2-renamed']);
-    assert.deepEqual(doc?.visits[0].items, [{ sku: 'x', qty: 1 }, { sku: 'y', qty: 102 }]);
+    assert.deepEqual(
+      doc?.visits.map((v) => v.store),
+      ['s1', 's2-renamed'],
+    );
+    assert.deepEqual(doc?.visits[0].items, [
+      { sku: 'x', qty: 1 },
+      { sku: 'y', qty: 102 },
+    ]);
   });
 
   test('multi updates, and an update that changes nothing reports modifiedCount 0', async () => {
@@ -495,7 +582,10 @@ describe('update', () => {
   });
 
   test('replacement documents keep _id', async () => {
-    const res = await Members.replaceOne({ _id: 'u-3' }, { email: 'u3-new@example.com', tier: 'none', points: 1, tags: [], visits: [] });
+    const res = await Members.replaceOne(
+      { _id: 'u-3' },
+      { email: 'u3-new@example.com', tier: 'none', points: 1, tags: [], visits: [] },
+    );
     assert.equal(res.modifiedCount, 1);
     assert.deepEqual(await Members.findById('u-3').lean(), {
       _id: 'u-3',
@@ -508,16 +598,31 @@ describe('update', () => {
   });
 
   test("upsert inserts from the filter's equality fields plus $set and $setOnInsert", async () => {
-    const res = await Counters.updateOne({ _id: 'up-1' }, { $inc: { n: 2 }, $setOnInsert: { createdBy: 'upsert' } }, { upsert: true, strict: false });
+    const res = await Counters.updateOne(
+      { _id: 'up-1' },
+      { $inc: { n: 2 }, $setOnInsert: { createdBy: 'upsert' } },
+      { upsert: true, strict: false },
+    );
     assert.equal(res.upsertedCount, 1);
     assert.equal(res.upsertedId, 'up-1');
-    const second = await Counters.updateOne({ _id: 'up-1' }, { $inc: { n: 2 }, $setOnInsert: { createdBy: 'again' } }, { upsert: true, strict: false });
+    const second = await Counters.updateOne(
+      { _id: 'up-1' },
+      { $inc: { n: 2 }, $setOnInsert: { createdBy: 'again' } },
+      { upsert: true, strict: false },
+    );
     assert.equal(second.upsertedCount, 0);
     assert.equal(second.modifiedCount, 1);
     assert.deepEqual(await Counters.collection.findOne({ _id: 'up-1' } as Document), { _id: 'up-1', n: 4, createdBy: 'upsert' });
-    const generated = await db().collection('upserts').updateOne({ key: 'k' }, { $set: { v: 1 } }, { upsert: true });
+    const generated = await db()
+      .collection('upserts')
+      .updateOne({ key: 'k' }, { $set: { v: 1 } }, { upsert: true });
     assert.ok(generated.upsertedId instanceof ObjectId);
-    assert.deepEqual(await db().collection('upserts').findOne({ key: 'k' }, { projection: { _id: 0 } }), { key: 'k', v: 1 });
+    assert.deepEqual(
+      await db()
+        .collection('upserts')
+        .findOne({ key: 'k' }, { projection: { _id: 0 } }),
+      { key: 'k', v: 1 },
+    );
   });
 
   test('pipeline-style updates compute from the document', async () => {
@@ -528,7 +633,10 @@ describe('update', () => {
 
   test('a bad update operator fails with FailedToParse (9)', async () => {
     await Counters.create({ _id: 'bad-op', n: 1 });
-    const err = await expectServerError(Counters.collection.updateOne({ _id: 'bad-op' } as Document, { $foo: { n: 1 } } as Document), 9);
+    const err = await expectServerError(
+      Counters.collection.updateOne({ _id: 'bad-op' } as Document, { $foo: { n: 1 } } as Document),
+      9,
+    );
     assert.match(err.message, /Unknown modifier: \$foo/);
   });
 
@@ -555,7 +663,9 @@ describe('field names are arbitrary strings', () => {
 
   before(async () => {
     await coll().insertOne(
-      JSON.parse('{"_id": "n1", "__proto__": {"p": 1}, "constructor": [{"c": 1}, {"c": 2}], "meta": {"prototype": "x", "toString": [1]}}'),
+      JSON.parse(
+        '{"_id": "n1", "__proto__": {"p": 1}, "constructor": [{"c": 1}, {"c": 2}], "meta": {"prototype": "x", "toString": [1]}}',
+      ),
     );
   });
 
@@ -564,7 +674,9 @@ describe('field names are arbitrary strings', () => {
     assert.ok(doc && Object.prototype.hasOwnProperty.call(doc, '__proto__'));
     assert.deepEqual(
       json(doc),
-      JSON.parse('{"_id": "n1", "__proto__": {"p": 1}, "constructor": [{"c": 1}, {"c": 2}], "meta": {"prototype": "x", "toString": [1]}}'),
+      JSON.parse(
+        '{"_id": "n1", "__proto__": {"p": 1}, "constructor": [{"c": 1}, {"c": 2}], "meta": {"prototype": "x", "toString": [1]}}',
+      ),
     );
   });
 
@@ -575,8 +687,15 @@ describe('field names are arbitrary strings', () => {
         $set: { 'b.constructor.x': i },
       });
     }
-    await coll().updateOne({ _id: 'n1' } as Document, { $unset: { 'meta.prototype': '' }, $push: { constructor: { c: 3 } } } as Document);
-    const doc = await coll().findOneAndUpdate({ _id: 'n1' } as Document, { $set: { '__proto__.q': 2 } }, { returnDocument: 'after' });
+    await coll().updateOne(
+      { _id: 'n1' } as Document,
+      { $unset: { 'meta.prototype': '' }, $push: { constructor: { c: 3 } } } as Document,
+    );
+    const doc = await coll().findOneAndUpdate(
+      { _id: 'n1' } as Document,
+      { $set: { '__proto__.q': 2 } },
+      { returnDocument: 'after' },
+    );
     assert.deepEqual(
       json(doc),
       JSON.parse(`{"_id": "n1", "__proto__": {"p": 1, "q": 2}, "constructor": [{"c": 1}, {"c": 2}, {"c": 3}], "meta": {"toString": [1]},
@@ -612,7 +731,11 @@ describe('field names are arbitrary strings', () => {
 
 describe('delete', () => {
   test('deleteOne removes one match, deleteMany removes all', async () => {
-    await Counters.insertMany([{ _id: 'd-1', n: 7 }, { _id: 'd-2', n: 7 }, { _id: 'd-3', n: 7 }]);
+    await Counters.insertMany([
+      { _id: 'd-1', n: 7 },
+      { _id: 'd-2', n: 7 },
+      { _id: 'd-3', n: 7 },
+    ]);
     assert.equal((await Counters.deleteOne({ n: 7 })).deletedCount, 1);
     assert.equal(await Counters.countDocuments({ n: 7 }), 2);
     assert.equal((await Counters.deleteMany({ n: 7 })).deletedCount, 2);
@@ -622,28 +745,56 @@ describe('delete', () => {
 
 describe('findAndModify', () => {
   before(async () => {
-    await Counters.insertMany([{ _id: 'fam-a', n: 1 }, { _id: 'fam-b', n: 2 }, { _id: 'fam-c', n: 3 }]);
+    await Counters.insertMany([
+      { _id: 'fam-a', n: 1 },
+      { _id: 'fam-b', n: 2 },
+      { _id: 'fam-c', n: 3 },
+    ]);
   });
 
   test('returns the document before or after, honouring sort and projection', async () => {
-    const before = await Counters.findOneAndUpdate({ _id: /^fam-/ }, { $inc: { n: 10 } }, { sort: { n: -1 }, returnDocument: 'before' }).lean();
+    const before = await Counters.findOneAndUpdate(
+      { _id: /^fam-/ },
+      { $inc: { n: 10 } },
+      { sort: { n: -1 }, returnDocument: 'before' },
+    ).lean();
     assert.deepEqual(before, { _id: 'fam-c', n: 3 });
-    const afterDoc = await Counters.findOneAndUpdate({ _id: 'fam-a' }, { $inc: { n: 10 } }, { returnDocument: 'after', projection: { n: 1 } }).lean();
+    const afterDoc = await Counters.findOneAndUpdate(
+      { _id: 'fam-a' },
+      { $inc: { n: 10 } },
+      { returnDocument: 'after', projection: { n: 1 } },
+    ).lean();
     assert.deepEqual(afterDoc, { _id: 'fam-a', n: 11 });
-    const raw = await Counters.collection.findOneAndUpdate({ _id: 'fam-a' } as Document, { $inc: { n: 1 } }, { returnDocument: 'after', projection: { _id: 0 } });
+    const raw = await Counters.collection.findOneAndUpdate(
+      { _id: 'fam-a' } as Document,
+      { $inc: { n: 1 } },
+      { returnDocument: 'after', projection: { _id: 0 } },
+    );
     assert.deepEqual(raw, { n: 12 });
   });
 
   test('reply metadata: lastErrorObject for update, upsert and miss', async () => {
     const coll = Counters.collection;
-    const updated = await coll.findOneAndUpdate({ _id: 'fam-b' } as Document, { $set: { n: 20 } }, { includeResultMetadata: true, returnDocument: 'after' });
+    const updated = await coll.findOneAndUpdate(
+      { _id: 'fam-b' } as Document,
+      { $set: { n: 20 } },
+      { includeResultMetadata: true, returnDocument: 'after' },
+    );
     assert.equal(updated.ok, 1);
     assert.deepEqual(updated.lastErrorObject, { n: 1, updatedExisting: true });
     assert.deepEqual(updated.value, { _id: 'fam-b', n: 20 });
-    const upserted = await coll.findOneAndUpdate({ _id: 'fam-new' } as Document, { $set: { n: 5 } }, { upsert: true, includeResultMetadata: true, returnDocument: 'after' });
+    const upserted = await coll.findOneAndUpdate(
+      { _id: 'fam-new' } as Document,
+      { $set: { n: 5 } },
+      { upsert: true, includeResultMetadata: true, returnDocument: 'after' },
+    );
     assert.deepEqual(upserted.lastErrorObject, { n: 1, updatedExisting: false, upserted: 'fam-new' });
     assert.deepEqual(upserted.value, { _id: 'fam-new', n: 5 });
-    const miss = await coll.findOneAndUpdate({ _id: 'fam-none' } as Document, { $set: { n: 5 } }, { includeResultMetadata: true });
+    const miss = await coll.findOneAndUpdate(
+      { _id: 'fam-none' } as Document,
+      { $set: { n: 5 } },
+      { includeResultMetadata: true },
+    );
     assert.deepEqual(miss.lastErrorObject, { n: 0, updatedExisting: false });
     assert.equal(miss.value, null);
   });
@@ -693,12 +844,20 @@ describe('count, distinct, aggregate', () => {
       { n: 1, codes: ['A'], tenant: 't2' },
     ]);
     const paged = await Offers.aggregate([{ $sort: { _id: 1 } }, { $skip: 1 }, { $limit: 1 }]);
-    assert.deepEqual(paged.map((d) => d._id), ['o-2']);
+    assert.deepEqual(
+      paged.map((d) => d._id),
+      ['o-2'],
+    );
     assert.deepEqual(await Offers.aggregate([{ $match: { tenant: 't1' } }, { $count: 'total' }]), [{ total: 2 }]);
   });
 
   test('$unwind, $lookup and $facet', async () => {
-    await db().collection('tenants').insertMany([{ _id: 't1', name: 'Tenant One' }, { _id: 't2', name: 'Tenant Two' }] as Document[]);
+    await db()
+      .collection('tenants')
+      .insertMany([
+        { _id: 't1', name: 'Tenant One' },
+        { _id: 't2', name: 'Tenant Two' },
+      ] as Document[]);
     const joined = await Offers.aggregate([
       { $match: { _id: 'o-3' } },
       { $lookup: { from: 'tenants', localField: 'tenant', foreignField: '_id', as: 'owner' } },
@@ -724,7 +883,12 @@ describe('indexes and collections', () => {
   test('unique index: duplicate insert and update fail with E11000, keyPattern and keyValue', async () => {
     await Members.create(member('uniq-1', { email: 'taken@example.com' }));
     const err = await expectServerError(Members.create(member('uniq-2', { email: 'taken@example.com' })), 11000);
-    assert.match(err.message, new RegExp(`^E11000 duplicate key error collection: ${dbName}\\.members index: email_1 dup key: \\{ email: "taken@example\\.com" \\}`));
+    assert.match(
+      err.message,
+      new RegExp(
+        `^E11000 duplicate key error collection: ${dbName}\\.members index: email_1 dup key: \\{ email: "taken@example\\.com" \\}`,
+      ),
+    );
     assert.deepEqual(err.keyPattern, { email: 1 });
     assert.deepEqual(err.keyValue, { email: 'taken@example.com' });
     await Members.create(member('uniq-3'));
@@ -753,7 +917,10 @@ describe('indexes and collections', () => {
 
   test('createIndexes, listIndexes, dropIndexes; unique build over duplicates fails', async () => {
     const coll = db().collection('idx');
-    await coll.insertMany([{ _id: 1, a: 1, b: 'x' }, { _id: 2, a: 1, b: 'y' }] as Document[]);
+    await coll.insertMany([
+      { _id: 1, a: 1, b: 'x' },
+      { _id: 2, a: 1, b: 'y' },
+    ] as Document[]);
     assert.equal(await coll.createIndex({ b: 1, a: -1 }), 'b_1_a_-1');
     assert.equal(await coll.createIndex({ b: 1, a: -1 }), 'b_1_a_-1');
     await expectServerError(coll.createIndex({ a: 1 }, { unique: true }), 11000);
@@ -763,7 +930,10 @@ describe('indexes and collections', () => {
     await expectServerError(coll.dropIndex('b_1_a_-1'), 27);
     await coll.createIndex({ a: 1 });
     await coll.dropIndexes();
-    assert.deepEqual((await coll.indexes()).map((i) => i.name), ['_id_']);
+    assert.deepEqual(
+      (await coll.indexes()).map((i) => i.name),
+      ['_id_'],
+    );
     await expectServerError(db().collection('never_created').indexes(), 26);
   });
 
@@ -825,7 +995,10 @@ describe('transactions', () => {
 
   test('a commit makes every write visible at once; before it, readers outside see none of them', async (t) => {
     if (await skipWithoutTransactions(t)) return;
-    await Counters.create([{ _id: 'tx-kept', n: 0 }, { _id: 'tx-gone', n: 0 }]);
+    await Counters.create([
+      { _id: 'tx-kept', n: 0 },
+      { _id: 'tx-gone', n: 0 },
+    ]);
     const session = await inTransaction(async (s) => {
       await Counters.create([{ _id: 'tx-new', n: 1 }], { session: s });
       await Items.create([{ _id: 'tx-item', seq: 1, group: 'tx' }], { session: s });
@@ -833,10 +1006,16 @@ describe('transactions', () => {
       await Counters.deleteOne({ _id: 'tx-gone' }, { session: s });
       // The transaction reads its own writes...
       assert.equal((await Counters.findById('tx-kept').session(s).lean())?.n, 5);
-      assert.deepEqual(await Counters.find({ _id: { $in: ['tx-new', 'tx-kept', 'tx-gone'] } }).session(s).sort({ _id: 1 }).lean(), [
-        { _id: 'tx-kept', n: 5 },
-        { _id: 'tx-new', n: 1 },
-      ]);
+      assert.deepEqual(
+        await Counters.find({ _id: { $in: ['tx-new', 'tx-kept', 'tx-gone'] } })
+          .session(s)
+          .sort({ _id: 1 })
+          .lean(),
+        [
+          { _id: 'tx-kept', n: 5 },
+          { _id: 'tx-new', n: 1 },
+        ],
+      );
       // ...and nobody else does.
       assert.equal(await Counters.findById('tx-new').lean(), null);
       assert.equal(await Items.findById('tx-item').lean(), null);
@@ -845,10 +1024,15 @@ describe('transactions', () => {
     });
     await session.commitTransaction();
     await session.endSession();
-    assert.deepEqual(await Counters.find({ _id: { $in: ['tx-new', 'tx-kept', 'tx-gone'] } }).sort({ _id: 1 }).lean(), [
-      { _id: 'tx-kept', n: 5 },
-      { _id: 'tx-new', n: 1 },
-    ]);
+    assert.deepEqual(
+      await Counters.find({ _id: { $in: ['tx-new', 'tx-kept', 'tx-gone'] } })
+        .sort({ _id: 1 })
+        .lean(),
+      [
+        { _id: 'tx-kept', n: 5 },
+        { _id: 'tx-new', n: 1 },
+      ],
+    );
     assert.deepEqual(await Items.findById('tx-item').lean(), { _id: 'tx-item', seq: 1, group: 'tx' });
     await Counters.deleteMany({ _id: { $in: ['tx-new', 'tx-kept'] } });
     await Items.deleteOne({ _id: 'tx-item' });
@@ -896,7 +1080,9 @@ describe('transactions', () => {
     session.startTransaction(SNAPSHOT);
     await Counters.findById('conflict').session(session).lean();
     await Counters.updateOne({ _id: 'conflict' }, { $inc: { n: 10 } });
-    await assert.rejects(Counters.updateOne({ _id: 'conflict' }, { $inc: { n: 1 } }, { session }), (err) => isTransient(err, 112));
+    await assert.rejects(Counters.updateOne({ _id: 'conflict' }, { $inc: { n: 1 } }, { session }), (err) =>
+      isTransient(err, 112),
+    );
     await session.abortTransaction();
     await session.endSession();
     assert.equal((await Counters.findById('conflict').lean())?.n, 10);
@@ -906,10 +1092,14 @@ describe('transactions', () => {
   test('the second transaction to write a document gets a WriteConflict; the first commits', async (t) => {
     if (await skipWithoutTransactions(t)) return;
     await Counters.create({ _id: 'two-writers', n: 0 });
-    const first = await inTransaction((s) => Counters.updateOne({ _id: 'two-writers' }, { $inc: { n: 1 } }, { session: s }).then(() => undefined));
+    const first = await inTransaction((s) =>
+      Counters.updateOne({ _id: 'two-writers' }, { $inc: { n: 1 } }, { session: s }).then(() => undefined),
+    );
     const second = await conn.startSession();
     second.startTransaction(SNAPSHOT);
-    await assert.rejects(Counters.updateOne({ _id: 'two-writers' }, { $inc: { n: 100 } }, { session: second }), (err) => isTransient(err, 112));
+    await assert.rejects(Counters.updateOne({ _id: 'two-writers' }, { $inc: { n: 100 } }, { session: second }), (err) =>
+      isTransient(err, 112),
+    );
     await second.abortTransaction();
     await second.endSession();
     await first.commitTransaction();

@@ -43,8 +43,14 @@ describe('structuralProblems', () => {
 
   test('lone surrogates in keys or strings are refused; well-formed astral characters are not', () => {
     assert.deepEqual(structuralProblems({ id: 'a', s: '😀', [`k😀`]: 1 }), []);
-    assert.deepEqual(structuralProblems({ id: 'a', s: ['ok', 'x\udc00'] }).map((p) => p.field), ['s[1]']);
-    assert.deepEqual(structuralProblems({ id: 'a', ['\ud83d']: 1 }).map((p) => p.field), ['["\\ud83d"]']);
+    assert.deepEqual(
+      structuralProblems({ id: 'a', s: ['ok', 'x\udc00'] }).map((p) => p.field),
+      ['s[1]'],
+    );
+    assert.deepEqual(
+      structuralProblems({ id: 'a', ['\ud83d']: 1 }).map((p) => p.field),
+      ['["\\ud83d"]'],
+    );
   });
 
   test(`nesting: ${MAX_NESTING_LEVELS} levels pass, one more is refused, a hostile depth does not overflow the stack`, () => {

@@ -5,7 +5,6 @@ import { fixture, manyOffers } from '../support/fixtures';
 import { OFFER_FIELDS } from '../support/queries';
 import { supportsTransactions } from '../../src/db/transactions';
 
-
 const IMPORT = `mutation Import($entity: EntityKind!, $documents: [JSONObject!]!) {
   importEntities(entity: $entity, documents: $documents) { entity received created updated ids }
 }`;
@@ -63,19 +62,24 @@ describe('tiers and offers, stored exactly as they arrive', () => {
     assert.deepEqual([standard.status, standard.json], [200, { data: tiers[0] }]);
 
     const gql = dataOf(
-      await server.as(server.client).graphql(
-        `query($id: ID!) { offer(id: $id) { ${OFFER_FIELDS} document } tiers { id name rollingMonths calendarExpirations account status type expirationType levels { id name threshold } document } }`,
-        { id: 'offer-with-extras' },
-      ),
+      await server
+        .as(server.client)
+        .graphql(
+          `query($id: ID!) { offer(id: $id) { ${OFFER_FIELDS} document } tiers { id name rollingMonths calendarExpirations account status type expirationType levels { id name threshold } document } }`,
+          { id: 'offer-with-extras' },
+        ),
     );
     assert.deepEqual(gql.offer.document, extra);
     assert.equal(gql.offer.couponPool, extra.coupon_pool);
     assert.equal(gql.offer.startsAt, new Date(extra.starts_at).toISOString());
-    assert.deepEqual(gql.offer.requiredItems, extra.required_items.map((r: any) => ({
-      type: r.type.toUpperCase(),
-      minQuantity: Number(r.min_quantity),
-      ids: r.id,
-    })));
+    assert.deepEqual(
+      gql.offer.requiredItems,
+      extra.required_items.map((r: any) => ({
+        type: r.type.toUpperCase(),
+        minQuantity: Number(r.min_quantity),
+        ids: r.id,
+      })),
+    );
     assert.deepEqual(gql.offer.discount, {
       type: extra.discount.type,
       value: extra.discount.value,
@@ -131,10 +135,22 @@ describe('tiers and offers, stored exactly as they arrive', () => {
 describe('invalid documents are refused whole', () => {
   const valid = () => structuredClone(fixture('offers')[1]);
   const cases: { name: string; doc: () => Record<string, any>; field: string }[] = [
-    { name: 'missing id', doc: () => { const d = valid(); delete d.id; return d; }, field: 'id' },
+    {
+      name: 'missing id',
+      doc: () => {
+        const d = valid();
+        delete d.id;
+        return d;
+      },
+      field: 'id',
+    },
     { name: 'wrong type', doc: () => ({ ...valid(), weight: 'heavy' }), field: 'weight' },
     { name: 'bad date', doc: () => ({ ...valid(), starts_at: '2020-13-45' }), field: 'starts_at' },
-    { name: 'bad enumeration', doc: () => ({ ...valid(), redemption_frequency_period: 'fortnight' }), field: 'redemption_frequency_period' },
+    {
+      name: 'bad enumeration',
+      doc: () => ({ ...valid(), redemption_frequency_period: 'fortnight' }),
+      field: 'redemption_frequency_period',
+    },
     { name: 'bad inventory scope', doc: () => ({ ...valid(), inventory_scope: 'planet' }), field: 'inventory_scope' },
     {
       name: 'nested error in required_items[2]',
@@ -156,7 +172,10 @@ describe('invalid documents are refused whole', () => {
     test(`${c.name} → 400 BAD_USER_INPUT naming documents[1] and ${c.field}; nothing stored`, async () => {
       const before = await offerIdsInDb();
       const good = { ...valid(), id: `good-${c.field.replace(/\W/g, '')}` };
-      const result = await importDocs('OFFER', [good, { ...c.doc(), ...(c.field === 'id' ? {} : { id: `bad-${c.field.replace(/\W/g, '')}` }) }]);
+      const result = await importDocs('OFFER', [
+        good,
+        { ...c.doc(), ...(c.field === 'id' ? {} : { id: `bad-${c.field.replace(/\W/g, '')}` }) },
+      ]);
       assert.equal(result.status, 400);
       const error = firstError(result);
       assert.equal(error.extensions.code, 'BAD_USER_INPUT');
@@ -182,7 +201,9 @@ describe('invalid documents are refused whole', () => {
   });
 
   test('a CLIENT cannot import (403) and nothing is stored', async () => {
-    const result = await server.as(server.client).graphql(IMPORT, { entity: 'OFFER', documents: [{ ...valid(), id: 'by-client' }] });
+    const result = await server
+      .as(server.client)
+      .graphql(IMPORT, { entity: 'OFFER', documents: [{ ...valid(), id: 'by-client' }] });
     assert.equal(result.status, 403);
     assert.equal(firstError(result).extensions.code, 'FORBIDDEN');
     assert.equal((await offerIdsInDb()).includes('by-client'), false);
@@ -193,7 +214,10 @@ describe('invalid documents are refused whole', () => {
     const result = await importDocs('OFFER', big);
     assert.equal(result.status, 413);
     assert.equal(firstError(result).extensions.code, 'PAYLOAD_TOO_LARGE');
-    assert.equal((await offerIdsInDb()).some((id) => id.startsWith('big')), false);
+    assert.equal(
+      (await offerIdsInDb()).some((id) => id.startsWith('big')),
+      false,
+    );
   });
 });
 
@@ -205,7 +229,9 @@ describe('a document the database refuses mid-way', () => {
   const offers = () => server.app.services.entities.models.offer.collection;
 
   before(async () => {
-    dataOf(await importDocs('OFFER', [offer('ref-holder', { vendor_ref: 'R-1' }), offer('ref-kept', { name: 'Kept as it was' })]));
+    dataOf(
+      await importDocs('OFFER', [offer('ref-holder', { vendor_ref: 'R-1' }), offer('ref-kept', { name: 'Kept as it was' })]),
+    );
     await offers().createIndex({ vendor_ref: 1 }, { name: PLANTED_INDEX, unique: true, sparse: true });
   });
   after(async () => {
@@ -246,7 +272,10 @@ describe('offers connection', () => {
       offer.type = ['coupon', 'discount', 'free_shipping'][i % 3];
       offer.card_enabled = i % 4 !== 0;
       offer.segments = [{ id: `seg${i % 5}`, name: `Segment ${i % 5}` }];
-      offer.stores = [{ id: `store${i % 7}`, name: `Store ${i % 7}` }, { id: `store${(i + 1) % 7}`, name: 'x' }];
+      offer.stores = [
+        { id: `store${i % 7}`, name: `Store ${i % 7}` },
+        { id: `store${(i + 1) % 7}`, name: 'x' },
+      ];
       offer.starts_at = new Date(Date.UTC(2026, 0, 1 + (i % 30))).toISOString().replace('.000Z', '+00:00');
       offer.ends_at = new Date(Date.UTC(2026, 1, 1 + (i % 20))).toISOString().replace('.000Z', '+00:00');
     });
@@ -274,7 +303,10 @@ describe('offers connection', () => {
     for (let i = 0; i < 100; i++) {
       const p = await page(filter, size, cursor);
       total = p.totalCount;
-      assert.deepEqual(p.nodes.map((n: any) => n.id), p.edges.map((e: any) => e.node.id));
+      assert.deepEqual(
+        p.nodes.map((n: any) => n.id),
+        p.edges.map((e: any) => e.node.id),
+      );
       ids.push(...p.nodes.map((n: any) => n.id));
       if (!p.pageInfo.hasNextPage) break;
       assert.equal(p.pageInfo.endCursor, p.edges[p.edges.length - 1].cursor);
@@ -293,7 +325,11 @@ describe('offers connection', () => {
     assert.deepEqual(again.ids, expected);
   });
 
-  const reference = (pred: (o: Record<string, any>) => boolean) => all.filter(pred).map((o) => o.id).sort();
+  const reference = (pred: (o: Record<string, any>) => boolean) =>
+    all
+      .filter(pred)
+      .map((o) => o.id)
+      .sort();
   const at = '2026-01-20T00:00:00.000Z';
   const filters: { name: string; filter: Record<string, unknown>; pred: (o: Record<string, any>) => boolean }[] = [
     {
@@ -351,9 +387,15 @@ describe('offers connection', () => {
       assert.equal(empty.pageInfo.hasNextPage, true);
       const full = await page(undefined, 200);
       const expected = [...all, ...extra].map((o) => o.id).sort();
-      assert.deepEqual(full.nodes.map((n: any) => n.id), expected.slice(0, 200));
+      assert.deepEqual(
+        full.nodes.map((n: any) => n.id),
+        expected.slice(0, 200),
+      );
       assert.equal(full.pageInfo.hasNextPage, true);
-      assert.deepEqual((await page(undefined, 200, full.pageInfo.endCursor)).nodes.map((n: any) => n.id), expected.slice(200));
+      assert.deepEqual(
+        (await page(undefined, 200, full.pageInfo.endCursor)).nodes.map((n: any) => n.id),
+        expected.slice(200),
+      );
 
       for (const first of [-1, 201]) {
         const refused = await server.as(server.client).graphql(`{ offers(first: ${first}) { totalCount } }`);

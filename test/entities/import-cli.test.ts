@@ -65,7 +65,10 @@ test('npm run import loads an Entities API export and the server serves it as im
 
 test('an export with an invalid document imports nothing and names the document and field', async () => {
   const before = await server.app.services.entities.models.offer.countDocuments();
-  const docs = [{ ...fixture('offers')[0], id: 'cli-good' }, { ...fixture('offers')[1], id: 'cli-bad', inventory_scope: 'galaxy' }];
+  const docs = [
+    { ...fixture('offers')[0], id: 'cli-good' },
+    { ...fixture('offers')[1], id: 'cli-bad', inventory_scope: 'galaxy' },
+  ];
   const result = await runCli([write('bad.json', { data: docs }), '--entity', 'offer']);
   assert.equal(result.code, 1);
   assert.match(result.out, /Nothing imported/);

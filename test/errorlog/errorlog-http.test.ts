@@ -10,9 +10,15 @@ let server: TestServer;
 
 before(async () => {
   server = await startTestServer({ env: { ERROR_LOG_MAX_RECORD_BYTES: '65536', BODY_LIMIT_BYTES: '2000000' } });
-  dataOf(await server.as(server.admin).graphql('mutation($d: [JSONObject!]!) { importEntities(entity: TIER, documents: $d) { ids } }', { d: fixture('tiers') }));
+  dataOf(
+    await server
+      .as(server.admin)
+      .graphql('mutation($d: [JSONObject!]!) { importEntities(entity: TIER, documents: $d) { ids } }', { d: fixture('tiers') }),
+  );
 });
-const TIER_IDS = fixture('tiers').map((t) => t.id).sort();
+const TIER_IDS = fixture('tiers')
+  .map((t) => t.id)
+  .sort();
 after(async () => {
   await server.stop();
 });
@@ -35,35 +41,84 @@ const TIERS = '{ tiers { id } }';
 
 describe('every failed call is recorded once, successes never', () => {
   const kinds: { name: string; status: number; code: string; send: (h: Record<string, string>) => Promise<HttpResult> }[] = [
-    { name: '401 no credential', status: 401, code: 'UNAUTHENTICATED', send: (h) => server.as(server.client).graphql(TIERS, {}, { anonymous: true, headers: h }) },
-    { name: '401 unknown key on REST', status: 401, code: 'UNAUTHENTICATED', send: (h) => httpCall(server.url, 'GET', '/entities/tiers/tier', { headers: { ...h, 'x-api-key': 'unknown-key-abcd' } }) },
-    { name: '403 CLIENT on a management operation', status: 403, code: 'FORBIDDEN', send: (h) => server.as(server.client).graphql('{ securitySettings { ipFilterEnabled } }', {}, { headers: h }) },
+    {
+      name: '401 no credential',
+      status: 401,
+      code: 'UNAUTHENTICATED',
+      send: (h) => server.as(server.client).graphql(TIERS, {}, { anonymous: true, headers: h }),
+    },
+    {
+      name: '401 unknown key on REST',
+      status: 401,
+      code: 'UNAUTHENTICATED',
+      send: (h) => httpCall(server.url, 'GET', '/entities/tiers/tier', { headers: { ...h, 'x-api-key': 'unknown-key-abcd' } }),
+    },
+    {
+      name: '403 CLIENT on a management operation',
+      status: 403,
+      code: 'FORBIDDEN',
+      send: (h) => server.as(server.client).graphql('{ securitySettings { ipFilterEnabled } }', {}, { headers: h }),
+    },
     {
       name: '400 unparseable JSON body',
       status: 400,
       code: 'BAD_REQUEST',
-      send: (h) => httpCall(server.url, 'POST', '/graphql', { headers: { ...h, 'content-type': 'application/json', 'x-api-key': server.client.key }, body: '{"query": "{ tiers' }),
+      send: (h) =>
+        httpCall(server.url, 'POST', '/graphql', {
+          headers: { ...h, 'content-type': 'application/json', 'x-api-key': server.client.key },
+          body: '{"query": "{ tiers',
+        }),
     },
-    { name: '400 GraphQL syntax error', status: 400, code: 'GRAPHQL_PARSE_FAILED', send: (h) => server.as(server.client).graphql('{ tiers { id ', {}, { headers: h }) },
-    { name: '400 GraphQL validation error', status: 400, code: 'GRAPHQL_VALIDATION_FAILED', send: (h) => server.as(server.client).graphql('{ tiers { nope } }', {}, { headers: h }) },
+    {
+      name: '400 GraphQL syntax error',
+      status: 400,
+      code: 'GRAPHQL_PARSE_FAILED',
+      send: (h) => server.as(server.client).graphql('{ tiers { id ', {}, { headers: h }),
+    },
+    {
+      name: '400 GraphQL validation error',
+      status: 400,
+      code: 'GRAPHQL_VALIDATION_FAILED',
+      send: (h) => server.as(server.client).graphql('{ tiers { nope } }', {}, { headers: h }),
+    },
     {
       name: '400 invalid import',
       status: 400,
       code: 'BAD_USER_INPUT',
-      send: (h) => server.as(server.admin).graphql('mutation($d: [JSONObject!]!) { importEntities(entity: OFFER, documents: $d) { created } }', { d: [{ id: 'x' }] }, { headers: h }),
+      send: (h) =>
+        server
+          .as(server.admin)
+          .graphql(
+            'mutation($d: [JSONObject!]!) { importEntities(entity: OFFER, documents: $d) { created } }',
+            { d: [{ id: 'x' }] },
+            { headers: h },
+          ),
     },
     {
       name: '413 body over the limit',
       status: 413,
       code: 'PAYLOAD_TOO_LARGE',
-      send: (h) => server.as(server.admin).graphql('mutation($d: [JSONObject!]!) { importEntities(entity: OFFER, documents: $d) { created } }', { d: manyOffers(1500) }, { headers: h }),
+      send: (h) =>
+        server
+          .as(server.admin)
+          .graphql(
+            'mutation($d: [JSONObject!]!) { importEntities(entity: OFFER, documents: $d) { created } }',
+            { d: manyOffers(1500) },
+            { headers: h },
+          ),
     },
-    { name: '404 on the Entities API', status: 404, code: 'NOT_FOUND', send: (h) => server.as(server.client).get('/entities/offers/offer/missing', { headers: h }) },
+    {
+      name: '404 on the Entities API',
+      status: 404,
+      code: 'NOT_FOUND',
+      send: (h) => server.as(server.client).get('/entities/offers/offer/missing', { headers: h }),
+    },
     {
       name: '200 with errors (partial result)',
       status: 200,
       code: 'BAD_USER_INPUT',
-      send: (h) => server.as(server.admin).graphql('query Partial { tiers { id } errorLog(id: "not-an-id") { id } }', {}, { headers: h }),
+      send: (h) =>
+        server.as(server.admin).graphql('query Partial { tiers { id } errorLog(id: "not-an-id") { id } }', {}, { headers: h }),
     },
   ];
 
@@ -82,23 +137,31 @@ describe('every failed call is recorded once, successes never', () => {
       assert.ok(r.path.startsWith('/graphql') || r.path.startsWith('/entities'));
       assert.equal(r.clientIp, '127.0.0.1');
       if (kind.status !== 413) assert.deepEqual(r.response.body, result.json ?? result.text);
-      if (r.path === '/graphql' && kind.status !== 413 && kind.code !== 'BAD_REQUEST') assert.ok(r.request.query, 'the query is kept');
+      if (r.path === '/graphql' && kind.status !== 413 && kind.code !== 'BAD_REQUEST')
+        assert.ok(r.request.query, 'the query is kept');
     });
   }
 
   test('the record shows endpoints, operation name and key hint', async () => {
-    const { records } = await tagged((h) => server.as(server.client).graphql('query MyTiers { tiers { nope } }', {}, { headers: h }));
+    const { records } = await tagged((h) =>
+      server.as(server.client).graphql('query MyTiers { tiers { nope } }', {}, { headers: h }),
+    );
     assert.equal(records[0].operationName, 'MyTiers');
     assert.equal(records[0].apiKeyHint, `***${server.client.key.slice(-4)}`);
     const rest = await tagged((h) => server.as(server.client).get('/entities/tiers/tier/none', { headers: h }));
     assert.deepEqual(rest.records[0].endpoints, ['ENTITIES']);
-    const gql = await tagged((h) => server.as(server.admin).graphql('query P { tiers { id } errorLog(id: "x") { id } }', {}, { headers: h }));
+    const gql = await tagged((h) =>
+      server.as(server.admin).graphql('query P { tiers { id } errorLog(id: "x") { id } }', {}, { headers: h }),
+    );
     assert.deepEqual(gql.records[0].endpoints, ['ENTITIES', 'MANAGEMENT']);
     assert.equal(gql.records[0].requestId, gql.result.headers['x-request-id']);
   });
 
   test('successful calls produce no record', async () => {
-    const graphqlTiers = (result: HttpResult) => dataOf(result).tiers.map((t: any) => t.id).sort();
+    const graphqlTiers = (result: HttpResult) =>
+      dataOf(result)
+        .tiers.map((t: any) => t.id)
+        .sort();
     const restTiers = (result: HttpResult) => {
       assert.equal(result.status, 200, result.text);
       assert.equal(result.json.error, undefined);
@@ -117,7 +180,13 @@ describe('every failed call is recorded once, successes never', () => {
 
   test('a large failing body is truncated, marked, and kept under the cap', async () => {
     const { result, records } = await tagged((h) =>
-      server.as(server.admin).graphql('mutation($d: [JSONObject!]!) { importEntities(entity: OFFER, documents: $d) { created } }', { d: [...manyOffers(400), { id: 'bad', weight: 'x' }] }, { headers: h }),
+      server
+        .as(server.admin)
+        .graphql(
+          'mutation($d: [JSONObject!]!) { importEntities(entity: OFFER, documents: $d) { created } }',
+          { d: [...manyOffers(400), { id: 'bad', weight: 'x' }] },
+          { headers: h },
+        ),
     );
     assert.equal(result.status, 400);
     assert.equal(firstError(result).extensions.code, 'BAD_USER_INPUT');
@@ -139,12 +208,30 @@ test('retention: a TTL index removes records after ERROR_LOG_RETENTION_DAYS (def
 describe('secrets never reach the error log', () => {
   const rand = mulberry32(Number(process.env.ERRORLOG_SEED ?? 0x9e3779b9));
   const pick = <T>(list: T[]) => list[Math.floor(rand() * list.length)];
-  const NAMES = ['password', 'newPassword', 'PASSWORD', 'Password', 'client_secret', 'apiSecret', 'SECRET', 'accessToken', 'refresh_token', 'TOKEN', 'api_key', 'Api_Key', 'API_KEY', 'userPassword', 'x_secret_value'];
+  const NAMES = [
+    'password',
+    'newPassword',
+    'PASSWORD',
+    'Password',
+    'client_secret',
+    'apiSecret',
+    'SECRET',
+    'accessToken',
+    'refresh_token',
+    'TOKEN',
+    'api_key',
+    'Api_Key',
+    'API_KEY',
+    'userPassword',
+    'x_secret_value',
+  ];
   const mixCase = (name: string) => [...name].map((c) => (rand() < 0.3 ? c.toUpperCase() : c)).join('');
   const planted: string[] = [];
   const neighbours: string[] = [];
   const token = (kind: string) => {
-    const value = `${kind}${Math.floor(rand() * 36 ** 8).toString(36).padStart(8, '0')}${planted.length}`;
+    const value = `${kind}${Math.floor(rand() * 36 ** 8)
+      .toString(36)
+      .padStart(8, '0')}${planted.length}`;
     planted.push(value);
     return value;
   };
@@ -169,7 +256,9 @@ describe('secrets never reach the error log', () => {
       const mode = calls % 5;
       if (mode === 0) {
         // Variables at random depths, on a query that fails validation.
-        await server.as(server.client).graphql('query Fails($v: JSONObject) { tiers { nope } }', { v: nested(5), [mixCase(pick(NAMES))]: token('t') });
+        await server
+          .as(server.client)
+          .graphql('query Fails($v: JSONObject) { tiers { nope } }', { v: nested(5), [mixCase(pick(NAMES))]: token('t') });
       } else if (mode === 1) {
         // Inline literals in the query text, in a call refused for its role.
         const doc = `{ id: "${neighbour()}", ${mixCase(pick(NAMES))}: "${token('l')}", nested: { ${mixCase(pick(NAMES))}: "${token('n')}", list: [{ ${mixCase(pick(NAMES))}: "${token('m')}" }] } }`;
@@ -180,7 +269,9 @@ describe('secrets never reach the error log', () => {
         await httpCall(server.url, 'GET', `/entities/tiers/tier?${qs}`, { headers: { 'x-api-key': token('k') } });
       } else if (mode === 3) {
         // A query that does not parse, with quoted values after sensitive names.
-        await server.as(server.client).graphql(`mutation { login(${mixCase(pick(NAMES))}: "${token('u')}", user: "${neighbour()}" `);
+        await server
+          .as(server.client)
+          .graphql(`mutation { login(${mixCase(pick(NAMES))}: "${token('u')}", user: "${neighbour()}" `);
       } else {
         // A forged signature and a cookie.
         await httpCall(server.url, 'POST', '/graphql', {
@@ -190,7 +281,10 @@ describe('secrets never reach the error log', () => {
             date: new Date().toUTCString(),
             cookie: `session=${token('c')}`,
           },
-          body: JSON.stringify({ query: TIERS, variables: { profile: { [mixCase(pick(NAMES))]: token('p'), city: neighbour() } } }),
+          body: JSON.stringify({
+            query: TIERS,
+            variables: { profile: { [mixCase(pick(NAMES))]: token('p'), city: neighbour() } },
+          }),
         });
       }
     }
@@ -204,7 +298,9 @@ describe('secrets never reach the error log', () => {
     assert.ok(kept.length >= neighbours.length * 0.95, `only ${kept.length} of ${neighbours.length} plain values kept`);
     assert.ok(raw.includes('***'));
     // And none of them reached a browsing response either.
-    const page = await server.as(server.admin).graphql('{ errorLogs(first: 200) { nodes { request { query variables headers } response { body } path } } }');
+    const page = await server
+      .as(server.admin)
+      .graphql('{ errorLogs(first: 200) { nodes { request { query variables headers } response { body } path } } }');
     assert.equal(dataOf(page).errorLogs.nodes.length, Math.min(200, docs.length));
     assert.equal(planted.filter((value) => page.text.includes(value)).length, 0);
   });
@@ -251,14 +347,19 @@ describe('browsing', () => {
       [{ endpoint: 'ENTITIES' }, (n) => n.endpoints.includes('ENTITIES'), { endpoints: 'ENTITIES' }],
       [{ operationName: 'MyTiers' }, (n) => n.operationName === 'MyTiers', { operationName: 'MyTiers' }],
       [{ apiKeyHint: hint }, (n) => n.apiKeyHint === hint, { apiKeyHint: hint }],
-      [{ from: from.toISOString(), to: to.toISOString() }, (n) => Date.parse(n.occurredAt) >= from.getTime() && Date.parse(n.occurredAt) < to.getTime(), { occurredAt: { $gte: from, $lt: to } }],
+      [
+        { from: from.toISOString(), to: to.toISOString() },
+        (n) => Date.parse(n.occurredAt) >= from.getTime() && Date.parse(n.occurredAt) < to.getTime(),
+        { occurredAt: { $gte: from, $lt: to } },
+      ],
       [{ to: anHourAgo.toISOString() }, () => false, { occurredAt: { $lt: anHourAgo } }],
     ];
     const everything = dataOf(await admin.graphql(Q, { first: 200 })).errorLogs.nodes;
     assert.equal(everything.length, Math.min(total, 200));
     for (const [filter, pred, raw] of filters) {
       const expected = await errorLogs().countDocuments(raw);
-      if (filter.to !== anHourAgo.toISOString()) assert.ok(expected > 0, `${JSON.stringify(filter)} matches nothing, so it tests nothing`);
+      if (filter.to !== anHourAgo.toISOString())
+        assert.ok(expected > 0, `${JSON.stringify(filter)} matches nothing, so it tests nothing`);
       const page = dataOf(await admin.graphql(Q, { filter, first: 200 })).errorLogs;
       assert.equal(page.totalCount, expected, JSON.stringify(filter));
       assert.equal(page.nodes.length, Math.min(expected, 200), JSON.stringify(filter));
@@ -268,9 +369,17 @@ describe('browsing', () => {
     // The time window on both sides of one record's instant: `from` includes it, `to` excludes it.
     const newest = everything[0];
     const at = Date.parse(newest.occurredAt);
-    const ids = async (filter: Record<string, unknown>) => dataOf(await admin.graphql(Q, { filter, first: 200 })).errorLogs.nodes.map((n: any) => n.id);
-    assert.ok((await ids({ from: new Date(at).toISOString(), to: new Date(at + 1).toISOString() })).includes(newest.id), 'from = its instant includes it');
-    assert.equal((await ids({ from: new Date(at + 1).toISOString() })).includes(newest.id), false, 'from = 1 ms later excludes it');
+    const ids = async (filter: Record<string, unknown>) =>
+      dataOf(await admin.graphql(Q, { filter, first: 200 })).errorLogs.nodes.map((n: any) => n.id);
+    assert.ok(
+      (await ids({ from: new Date(at).toISOString(), to: new Date(at + 1).toISOString() })).includes(newest.id),
+      'from = its instant includes it',
+    );
+    assert.equal(
+      (await ids({ from: new Date(at + 1).toISOString() })).includes(newest.id),
+      false,
+      'from = 1 ms later excludes it',
+    );
     assert.equal((await ids({ to: new Date(at).toISOString() })).includes(newest.id), false, 'to = its instant excludes it');
     assert.ok((await ids({ to: new Date(at + 1).toISOString() })).includes(newest.id), 'to = 1 ms later includes it');
 
@@ -305,11 +414,15 @@ describe('while MongoDB is down', () => {
     const ids = Array.from({ length: 20 }, () => randomUUID());
     await mongo.suspend();
     try {
-      const results = await Promise.all(ids.map((id, i) =>
-        i % 2 === 0
-          ? server.as(server.client).graphql(TIERS, {}, { anonymous: true, headers: { 'x-request-id': id } })
-          : server.as(server.client).graphql('{ securitySettings { ipFilterEnabled } }', {}, { headers: { 'x-request-id': id } }),
-      ));
+      const results = await Promise.all(
+        ids.map((id, i) =>
+          i % 2 === 0
+            ? server.as(server.client).graphql(TIERS, {}, { anonymous: true, headers: { 'x-request-id': id } })
+            : server
+                .as(server.client)
+                .graphql('{ securitySettings { ipFilterEnabled } }', {}, { headers: { 'x-request-id': id } }),
+        ),
+      );
       results.forEach((r, i) => {
         assert.equal(r.status, i % 2 === 0 ? 401 : 403, r.text);
         assert.equal(firstError(r).extensions.code, i % 2 === 0 ? 'UNAUTHENTICATED' : 'FORBIDDEN');
@@ -322,7 +435,9 @@ describe('while MongoDB is down', () => {
     const started = Date.now();
     let found = 0;
     while (Date.now() - started < 20_000) {
-      found = await errorLogs().countDocuments({ 'request.headers.x-request-id': { $in: ids } }).catch(() => 0);
+      found = await errorLogs()
+        .countDocuments({ 'request.headers.x-request-id': { $in: ids } })
+        .catch(() => 0);
       if (found === ids.length) break;
       await new Promise((r) => setTimeout(r, 200));
     }

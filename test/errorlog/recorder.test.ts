@@ -60,7 +60,10 @@ test('a burst of 1,000 failed-call records is written in bounded batches', async
   for (let i = 0; i < 1000; i++) recorder.enqueue(record(i));
   assert.ok(await recorder.flush(10_000));
   assert.equal((await model.countDocuments()) - before, 1000);
-  assert.equal(batches.reduce((a, b) => a + b, 0), 1000);
+  assert.equal(
+    batches.reduce((a, b) => a + b, 0),
+    1000,
+  );
   assert.ok(Math.max(...batches) <= 50, `largest batch ${Math.max(...batches)}`);
   await recorder.stop();
 });
@@ -73,7 +76,13 @@ test('while MongoDB is down the buffer is bounded: overflow is counted and logge
   }
   const model = server.app.services.errorLog.model;
   const { logger, lines } = capturingLogger();
-  const recorder = new ErrorLogRecorder(model, logger, { batchSize: 20, flushIntervalMs: 5, maxBuffered: 100, retryDelayMs: 50, maxRetryDelayMs: 200 });
+  const recorder = new ErrorLogRecorder(model, logger, {
+    batchSize: 20,
+    flushIntervalMs: 5,
+    maxBuffered: 100,
+    retryDelayMs: 50,
+    maxRetryDelayMs: 200,
+  });
   const before = await model.countDocuments();
   await mongo.suspend();
   try {
@@ -94,23 +103,40 @@ test('while MongoDB is down the buffer is bounded: overflow is counted and logge
   }
   assert.ok(await recorder.flush(20_000), 'the buffered records are written once MongoDB is back');
   assert.equal((await model.countDocuments()) - before, 100);
-  assert.ok(lines.some((l) => l.level === 40 && /will retry/.test(l.msg)), 'failed writes are logged and retried');
+  assert.ok(
+    lines.some((l) => l.level === 40 && /will retry/.test(l.msg)),
+    'failed writes are logged and retried',
+  );
   await recorder.stop();
 });
 
 test('a record with a key BSON cannot hold (NUL) is stored with the NUL spelled out and never holds back its batch', async () => {
   const model = server.app.services.errorLog.model;
   const { logger, lines } = capturingLogger();
-  const recorder = new ErrorLogRecorder(model, logger, { batchSize: 20, flushIntervalMs: 5, maxBuffered: 1000, retryDelayMs: 50, maxRetryDelayMs: 200 });
+  const recorder = new ErrorLogRecorder(model, logger, {
+    batchSize: 20,
+    flushIntervalMs: 5,
+    maxBuffered: 1000,
+    retryDelayMs: 50,
+    maxRetryDelayMs: 200,
+  });
   const poisoned = record(5);
   poisoned.request.variables = { ['evil\u0000key']: 1, nested: { ['x\u0000']: [{ ['\u0000']: 2 }] } };
-  const records = [...Array.from({ length: 5 }, (_, i) => record(i)), poisoned, ...Array.from({ length: 30 }, (_, i) => record(i + 6))];
+  const records = [
+    ...Array.from({ length: 5 }, (_, i) => record(i)),
+    poisoned,
+    ...Array.from({ length: 30 }, (_, i) => record(i + 6)),
+  ];
   for (const r of records) recorder.enqueue(r);
   assert.ok(await recorder.flush(10_000), 'everything was written');
   for (const r of records) assert.ok(await model.exists({ _id: r._id }), `record ${r.operationName} stored`);
   const stored = await model.collection.findOne({ _id: poisoned._id });
   assert.deepEqual(stored!.request.variables, { 'evil\\u0000key': 1, nested: { 'x\\u0000': [{ '\\u0000': 2 }] } });
   assert.equal(recorder.dropped, 0);
-  assert.deepEqual(lines.filter((l) => l.level >= 40), [], 'no retry loop, nothing dropped');
+  assert.deepEqual(
+    lines.filter((l) => l.level >= 40),
+    [],
+    'no retry loop, nothing dropped',
+  );
   await recorder.stop();
 });

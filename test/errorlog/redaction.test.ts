@@ -52,23 +52,82 @@ function parses(query: string): boolean {
 describe('isSensitiveName', () => {
   test('names containing password, secret, token or api key in any spelling', () => {
     for (const name of [
-      'password', 'newPassword', 'PASSWORD', 'X-Password', 'pass_word', 'client_secret', 'apiSecret',
-      'accessToken', 'refresh_token', 'id_token', 'api_key', 'Api_Key', 'API_KEY', 'apiKey', 'api-key',
-      'x-api-key', 'X-API-KEY', 'api.key', 'authorization', 'Proxy-Authorization', 'Cookie', 'Set-Cookie',
+      'password',
+      'newPassword',
+      'PASSWORD',
+      'X-Password',
+      'pass_word',
+      'client_secret',
+      'apiSecret',
+      'accessToken',
+      'refresh_token',
+      'id_token',
+      'api_key',
+      'Api_Key',
+      'API_KEY',
+      'apiKey',
+      'api-key',
+      'x-api-key',
+      'X-API-KEY',
+      'api.key',
+      'authorization',
+      'Proxy-Authorization',
+      'Cookie',
+      'Set-Cookie',
     ]) {
       assert.equal(isSensitiveName(name), true, name);
     }
   });
 
   test('the documented list: long names as substrings, short ones as whole name parts', () => {
-    assert.deepEqual([...SENSITIVE_PARTS], ['password', 'passwd', 'passphrase', 'pwd', 'secret', 'token', 'apikey', 'privatekey', 'cardnumber']);
+    assert.deepEqual(
+      [...SENSITIVE_PARTS],
+      ['password', 'passwd', 'passphrase', 'pwd', 'secret', 'token', 'apikey', 'privatekey', 'cardnumber'],
+    );
     assert.deepEqual([...SENSITIVE_WORDS], ['pass', 'pin', 'otp', 'auth', 'credentials', 'creds', 'ssn', 'cvv', 'cvc']);
     for (const name of [
-      'pwd', 'userPwd', 'passwd', 'PASSWD', 'old_passwd', 'passphrase', 'keyPassphrase', 'private_key', 'privateKey',
-      'ssh-private-key', 'card_number', 'cardNumber', 'creditCardNumber',
-      'pass', 'PASS', 'user_pass', 'passCode', 'pin', 'PIN', 'user_pin', 'pinCode', 'PINCode', 'userPIN', 'pin2',
-      'otp', 'otpCode', 'OTP', 'sms-otp', 'auth', 'Auth', 'x-auth', 'authCode', 'basicAuth', 'credentials',
-      'userCredentials', 'db_credentials', 'creds', 'ssn', 'customerSSN', 'cvv', 'cvv2', 'card_cvc',
+      'pwd',
+      'userPwd',
+      'passwd',
+      'PASSWD',
+      'old_passwd',
+      'passphrase',
+      'keyPassphrase',
+      'private_key',
+      'privateKey',
+      'ssh-private-key',
+      'card_number',
+      'cardNumber',
+      'creditCardNumber',
+      'pass',
+      'PASS',
+      'user_pass',
+      'passCode',
+      'pin',
+      'PIN',
+      'user_pin',
+      'pinCode',
+      'PINCode',
+      'userPIN',
+      'pin2',
+      'otp',
+      'otpCode',
+      'OTP',
+      'sms-otp',
+      'auth',
+      'Auth',
+      'x-auth',
+      'authCode',
+      'basicAuth',
+      'credentials',
+      'userCredentials',
+      'db_credentials',
+      'creds',
+      'ssn',
+      'customerSSN',
+      'cvv',
+      'cvv2',
+      'card_cvc',
     ]) {
       assert.equal(isSensitiveName(name), true, name);
     }
@@ -76,10 +135,43 @@ describe('isSensitiveName', () => {
 
   test('ordinary names, including near misses', () => {
     for (const name of [
-      'name', 'email', 'passage', 'passengers', 'Passengers', 'passport', 'bypass', 'compass', 'key', 'keyId', 'api',
-      'apiVersion', 'tokn', 'author', 'authorName', 'Authentication', 'cookies', 'sec', '', 'shipping', 'spinner',
-      'Pinboard', 'pins', 'mapping', 'opinion', 'otpt', 'hotpot', 'lotps', 'description', 'credential', 'cardTitle',
-      'cardEnabled', 'lessons', 'cvvs', 'apiCredentials', 'ApiCredentials', 'api_credentials',
+      'name',
+      'email',
+      'passage',
+      'passengers',
+      'Passengers',
+      'passport',
+      'bypass',
+      'compass',
+      'key',
+      'keyId',
+      'api',
+      'apiVersion',
+      'tokn',
+      'author',
+      'authorName',
+      'Authentication',
+      'cookies',
+      'sec',
+      '',
+      'shipping',
+      'spinner',
+      'Pinboard',
+      'pins',
+      'mapping',
+      'opinion',
+      'otpt',
+      'hotpot',
+      'lotps',
+      'description',
+      'credential',
+      'cardTitle',
+      'cardEnabled',
+      'lessons',
+      'cvvs',
+      'apiCredentials',
+      'ApiCredentials',
+      'api_credentials',
     ]) {
       assert.equal(isSensitiveName(name), false, name);
     }
@@ -96,7 +188,10 @@ describe('redactValue', () => {
         tokens: ['t1', 't2'],
         pin_token: 123456,
         hasApiKey: true,
-        users: [{ name: 'u1', client_secret: 's1' }, { name: 'u2', meta: [{ API_KEY: 'k' }] }],
+        users: [
+          { name: 'u1', client_secret: 's1' },
+          { name: 'u2', meta: [{ API_KEY: 'k' }] },
+        ],
       },
     });
     assert.deepEqual(redactValue(input), {
@@ -107,7 +202,10 @@ describe('redactValue', () => {
         tokens: MASK,
         pin_token: MASK,
         hasApiKey: MASK,
-        users: [{ name: 'u1', client_secret: MASK }, { name: 'u2', meta: [{ API_KEY: MASK }] }],
+        users: [
+          { name: 'u1', client_secret: MASK },
+          { name: 'u2', meta: [{ API_KEY: MASK }] },
+        ],
       },
     });
   });
@@ -291,7 +389,7 @@ describe('redactGraphQLQuery', () => {
       ['{ a(pin_token: 12345, mode: SECRET_VALUE, token: ABC) ', '{ a(pin_token: ***, mode: SECRET_VALUE, token: ***) '],
       ['{ a(json: "{\\"token\\": \\"t\\\\\\"x\\", \\"n\\": 1}") ', '{ a(json: "{\\"token\\": \\"***\\", \\"n\\": 1}") '],
       ['{ a(input: {token: {v: "x", w: [1]}, name: "n"}) ', '{ a(input: {token: "***", name: "n"}) '],
-      ["{ a(token: {v: \"}\", w: '}', x: \"y\"}, n: 1) ", '{ a(token: "***", n: 1) '],
+      ['{ a(token: {v: "}", w: \'}\', x: "y"}, n: 1) ', '{ a(token: "***", n: 1) '],
       ['{ a(password: $pw) ', '{ a(password: $pw) '],
       ['query ($password: String! = "d", $b: Int) {', 'query ($password: String! = "***", $b: Int) {'],
       ['{ a(password: "unterminated\n  b: 1', '{ a(password: "***\n  b: 1'],
@@ -357,8 +455,14 @@ describe('redactHeaders', () => {
       redactHeaders({ 'X-Escher-Auth': ESCHER_AUTH.replace('EMS', 'ESR') })['X-Escher-Auth'],
       'ESR-HMAC-SHA256 Credential=***ient/20240101/eu/suite/ems_request, SignedHeaders=content-type;host;x-ems-date, Signature=***',
     );
-    assert.equal(redactAuthorization('AWS4-HMAC-SHA256 Credential="abcdefgh1234/2024/x", Signature=ff'), 'AWS4-HMAC-SHA256 Credential="***1234/2024/x", Signature=***');
-    assert.equal(redactAuthorization('EMS-HMAC-SHA256 Credential=abcd/2024/x, Signature=ff'), 'EMS-HMAC-SHA256 Credential=***/2024/x, Signature=***');
+    assert.equal(
+      redactAuthorization('AWS4-HMAC-SHA256 Credential="abcdefgh1234/2024/x", Signature=ff'),
+      'AWS4-HMAC-SHA256 Credential="***1234/2024/x", Signature=***',
+    );
+    assert.equal(
+      redactAuthorization('EMS-HMAC-SHA256 Credential=abcd/2024/x, Signature=ff'),
+      'EMS-HMAC-SHA256 Credential=***/2024/x, Signature=***',
+    );
   });
 
   test('a signed value is redacted whatever header carries it (the Escher header name is configurable)', () => {
@@ -465,7 +569,11 @@ describe('redactRequest and redactResponseBody', () => {
       assert.ok(result.secrets.includes(secret), secret);
     }
     assert.deepEqual(result.keys.sort(), ['ak_live_9876', 'loyalty_client']);
-    assert.ok(!JSON.stringify({ ...result, secrets: undefined, keys: undefined }).match(/hunter22|np12345|tk12345|ak_live_9876|sess5678|loyalty_client/));
+    assert.ok(
+      !JSON.stringify({ ...result, secrets: undefined, keys: undefined }).match(
+        /hunter22|np12345|tk12345|ak_live_9876|sess5678|loyalty_client/,
+      ),
+    );
 
     const body = {
       errors: [
@@ -488,7 +596,9 @@ describe('redactRequest and redactResponseBody', () => {
     const request = redactRequest({ headers: { authorization: `Basic ${Buffer.from(`jo:${password}`).toString('base64')}` } });
     assert.equal(request.headers?.['authorization'], 'Basic ***');
     const body = { errors: [{ message: `Basic credentials jo/${password} are not accepted` }] };
-    assert.deepEqual(redactResponseBody(body, request.secrets), { errors: [{ message: 'Basic credentials jo/*** are not accepted' }] });
+    assert.deepEqual(redactResponseBody(body, request.secrets), {
+      errors: [{ message: 'Basic credentials jo/*** are not accepted' }],
+    });
   });
 
   test('a value too short to be scrubbed as an echo (a 3-digit CVV, a 2-digit PIN) is masked after its name in a message', () => {
@@ -520,7 +630,10 @@ describe('echoes in every escaping', () => {
     'graphql print (\\u000B)': print({ kind: Kind.STRING, value: SECRET }).slice(1, -1),
     'JSON inside JSON': json(JSON.stringify(SECRET)),
     'JSON with \\/': json(SECRET).replace(/\//g, '\\/'),
-    'JSON with every non-ASCII escaped': json(SECRET).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+    'JSON with every non-ASCII escaped': json(SECRET).replace(
+      /[\u007f-\uffff]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    ),
     'URL-encoded': encodeURIComponent(SECRET),
     'URL-encoded, lower-case hex': encodeURIComponent(SECRET).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
     'form-encoded (+ for space)': new URLSearchParams({ a: SECRET }).toString().slice(2),
@@ -536,12 +649,17 @@ describe('echoes in every escaping', () => {
 
   test('a password with a control character, echoed by graphql with upper-case hex, is masked', () => {
     const password = `pw\u000b${'x'.repeat(6)}`;
-    const request = redactRequest({ query: `query($password: Int = ${JSON.stringify(password)}) { a }`, variables: { pin: `${password}2` } });
+    const request = redactRequest({
+      query: `query($password: Int = ${JSON.stringify(password)}) { a }`,
+      variables: { pin: `${password}2` },
+    });
     assert.ok(!request.query!.includes('xxxxxx'));
     const body = {
       errors: [
         { message: `Int cannot represent non-integer value: ${print({ kind: Kind.STRING, value: password })}` },
-        { message: `Variable "$pin" got invalid value ${JSON.stringify(`${password}2`)}; Int cannot represent non-integer value` },
+        {
+          message: `Variable "$pin" got invalid value ${JSON.stringify(`${password}2`)}; Int cannot represent non-integer value`,
+        },
       ],
     };
     const out = JSON.stringify(redactResponseBody(body, request.secrets));
@@ -579,7 +697,14 @@ describe('API keys', () => {
   test('the presented key becomes its hint in every escaping, whether the server knows it or not', () => {
     const key = 'guess-Key/"9876';
     const hinter = keyHinter([key], undefined)!;
-    const forms = [key, JSON.stringify(key).slice(1, -1), JSON.stringify(JSON.stringify(key)).slice(3, -3), encodeURIComponent(key), '\\u0067uess-Key\\/\\"9876', 'guess%2dKey%2F%229876'];
+    const forms = [
+      key,
+      JSON.stringify(key).slice(1, -1),
+      JSON.stringify(JSON.stringify(key)).slice(3, -3),
+      encodeURIComponent(key),
+      '\\u0067uess-Key\\/\\"9876',
+      'guess%2dKey%2F%229876',
+    ];
     for (const form of forms) assert.equal(hinter.text(`[${form}]`), '[***9876]', form);
     assert.deepEqual(hinter.value({ [key]: [key, 'other'] }), { '***9876': ['***9876', 'other'] });
     assert.equal(keyHinter(['abc'], undefined), undefined, 'three characters would match too much; their hint is *** anyway');
@@ -589,7 +714,10 @@ describe('API keys', () => {
     const known = knownKeys();
     const hinter = keyHinter([], known)!;
     const cases: [string, string][] = [
-      ['mutation { revokeApiCredential(key: "AbCdEfGhIjKlMnOpQrStUvWx") { key } }', 'mutation { revokeApiCredential(key: "***UvWx") { key } }'],
+      [
+        'mutation { revokeApiCredential(key: "AbCdEfGhIjKlMnOpQrStUvWx") { key } }',
+        'mutation { revokeApiCredential(key: "***UvWx") { key } }',
+      ],
       ['the key AbCdEfGhIjKlMnOpQrStUvWx.', 'the key ***UvWx.'],
       ['"a\\nAbCdEfGhIjKlMnOpQrStUvWx\\"', '"a\\n***UvWx\\"'],
       ['/x?k=%2FAbCdEfGhIjKlMnOpQrStUvWx%2F', '/x?k=%2F***UvWx%2F'],
@@ -612,19 +740,28 @@ describe('API keys', () => {
 
   test('only candidates with the length of an issued key are looked up', () => {
     const known = knownKeys();
-    keyHinter([], known)!.text('a sentence with ordinary words, identifiers_like_this and a UUID 1b4e28ba-2fa1-11d2-883f-0016d3cca427');
+    keyHinter([], known)!.text(
+      'a sentence with ordinary words, identifiers_like_this and a UUID 1b4e28ba-2fa1-11d2-883f-0016d3cca427',
+    );
     assert.deepEqual(known.lookups, []);
     assert.equal(keyHinter([], { keyLengths: new Set(), isKnownKey: () => true }), undefined);
   });
 
   test('redactRequest collects the presented keys and keeps only the hint of a Credential', () => {
     const result = redactRequest({
-      headers: { 'x-api-key': 'plainKey-1111', authorization: 'EMS-HMAC-SHA256 Credential=signKey-2222/20260101/local/api/antavo_request, SignedHeaders=host, Signature=abcd' },
+      headers: {
+        'x-api-key': 'plainKey-1111',
+        authorization:
+          'EMS-HMAC-SHA256 Credential=signKey-2222/20260101/local/api/antavo_request, SignedHeaders=host, Signature=abcd',
+      },
       url: '/entities/tiers/tier?api_key=queryKey-3333&X-EMS-Credential=presignKey-4444%2F20260101%2Flocal',
     });
     assert.deepEqual(result.keys.sort(), ['plainKey-1111', 'presignKey-4444', 'queryKey-3333', 'signKey-2222']);
     assert.equal(result.url, '/entities/tiers/tier?api_key=***&X-EMS-Credential=***4444%2F20260101%2Flocal');
-    assert.equal(result.headers?.authorization, 'EMS-HMAC-SHA256 Credential=***2222/20260101/local/api/antavo_request, SignedHeaders=host, Signature=***');
+    assert.equal(
+      result.headers?.authorization,
+      'EMS-HMAC-SHA256 Credential=***2222/20260101/local/api/antavo_request, SignedHeaders=host, Signature=***',
+    );
     assert.equal(result.headers?.['x-api-key'], MASK);
   });
 
@@ -652,25 +789,55 @@ describe('request bodies of every kind are read before redaction', () => {
       body: Buffer.from(body),
       socketAddress: '127.0.0.1',
     });
-  const form = new URLSearchParams({ query: 'mutation L($password: String) { login(password: $password) }', variables: JSON.stringify({ password: 'pw-formValue1' }), operationName: 'L' }).toString();
+  const form = new URLSearchParams({
+    query: 'mutation L($password: String) { login(password: $password) }',
+    variables: JSON.stringify({ password: 'pw-formValue1' }),
+    operationName: 'L',
+  }).toString();
 
   test('JSON, form-encoded (by content type or by shape), GET, plain text', () => {
-    const expected = { query: 'mutation L($password: String) { login(password: $password) }', variables: { password: 'pw-formValue1' }, operationName: 'L' };
+    const expected = {
+      query: 'mutation L($password: String) { login(password: $password) }',
+      variables: { password: 'pw-formValue1' },
+      operationName: 'L',
+    };
     assert.deepEqual(paramsOf(call('POST', JSON.stringify(expected), 'application/json').request), expected);
     assert.deepEqual(paramsOf(call('POST', form, 'application/x-www-form-urlencoded').request), expected);
     assert.deepEqual(paramsOf(call('POST', form, 'text/plain').request), expected);
     assert.deepEqual(paramsOf(call('GET', '', undefined, form).request), expected);
-    assert.deepEqual(paramsOf(call('POST', '{ tiers { id } }', 'application/graphql').request), { query: '{ tiers { id } }', variables: undefined, operationName: null });
-    assert.deepEqual(paramsOf(call('POST', 'pin=1234&name=Jo', 'application/x-www-form-urlencoded').request), { query: null, variables: { pin: '1234', name: 'Jo' }, operationName: null });
-    assert.deepEqual(paramsOf(call('GET', '', undefined, 'pin=1234').request), { query: null, variables: undefined, operationName: null });
-    assert.deepEqual(paramsOf(call('POST', 'query=x&variables=%7Bbroken', 'text/plain').request), { query: 'x', variables: '{broken', operationName: null });
+    assert.deepEqual(paramsOf(call('POST', '{ tiers { id } }', 'application/graphql').request), {
+      query: '{ tiers { id } }',
+      variables: undefined,
+      operationName: null,
+    });
+    assert.deepEqual(paramsOf(call('POST', 'pin=1234&name=Jo', 'application/x-www-form-urlencoded').request), {
+      query: null,
+      variables: { pin: '1234', name: 'Jo' },
+      operationName: null,
+    });
+    assert.deepEqual(paramsOf(call('GET', '', undefined, 'pin=1234').request), {
+      query: null,
+      variables: undefined,
+      operationName: null,
+    });
+    assert.deepEqual(paramsOf(call('POST', 'query=x&variables=%7Bbroken', 'text/plain').request), {
+      query: 'x',
+      variables: '{broken',
+      operationName: null,
+    });
   });
 
   test('a removed value repeated under an ordinary name, and presented keys, are scrubbed from every part', () => {
-    const body = JSON.stringify({ query: 'mutation { login(password: "hunter22x", note: "was hunter22x") { id } }', variables: { copy: 'hunter22x', by: 'Key-Presented-7777' } });
+    const body = JSON.stringify({
+      query: 'mutation { login(password: "hunter22x", note: "was hunter22x") { id } }',
+      variables: { copy: 'hunter22x', by: 'Key-Presented-7777' },
+    });
     const c = call('POST', body, 'application/json');
     (c.request.headers as Record<string, string>)['x-api-key'] = 'Key-Presented-7777';
-    const sent = { status: 401, body: JSON.stringify({ errors: [{ message: 'the API key is not known', extensions: { code: 'UNAUTHENTICATED' } }] }) };
+    const sent = {
+      status: 401,
+      body: JSON.stringify({ errors: [{ message: 'the API key is not known', extensions: { code: 'UNAUTHENTICATED' } }] }),
+    };
     const record = buildRecord(answered(c, sent), new Date(), 65536);
     assert.equal(record.request.query, 'mutation { login(password: "***", note: "was ***") { id } }');
     assert.deepEqual(record.request.variables, { copy: MASK, by: '***7777' });
@@ -678,8 +845,15 @@ describe('request bodies of every kind are read before redaction', () => {
   });
 
   test('the operation name is scrubbed like the rest of the record', () => {
-    const sent = { status: 401, body: JSON.stringify({ errors: [{ message: 'the API key is not known', extensions: { code: 'UNAUTHENTICATED' } }] }) };
-    const keyCall = call('POST', JSON.stringify({ query: '{ tiers { nope } }', operationName: 'Key-Presented-8888' }), 'application/json');
+    const sent = {
+      status: 401,
+      body: JSON.stringify({ errors: [{ message: 'the API key is not known', extensions: { code: 'UNAUTHENTICATED' } }] }),
+    };
+    const keyCall = call(
+      'POST',
+      JSON.stringify({ query: '{ tiers { nope } }', operationName: 'Key-Presented-8888' }),
+      'application/json',
+    );
     (keyCall.request.headers as Record<string, string>)['x-api-key'] = 'Key-Presented-8888';
     assert.equal(buildRecord(answered(keyCall, sent), new Date(), 65536).operationName, '***8888');
     const body = JSON.stringify({ query: 'mutation { login(password: "hunter22x") { id } }', operationName: 'hunter22x' });
@@ -687,7 +861,17 @@ describe('request bodies of every kind are read before redaction', () => {
   });
 
   test('a form-encoded password never reaches the record', () => {
-    const sent = { status: 400, body: JSON.stringify({ errors: [{ message: 'This operation has been blocked as a potential Cross-Site Request Forgery (CSRF).', extensions: { code: 'BAD_REQUEST' } }] }) };
+    const sent = {
+      status: 400,
+      body: JSON.stringify({
+        errors: [
+          {
+            message: 'This operation has been blocked as a potential Cross-Site Request Forgery (CSRF).',
+            extensions: { code: 'BAD_REQUEST' },
+          },
+        ],
+      }),
+    };
     const record = buildRecord(answered(call('POST', form, 'application/x-www-form-urlencoded'), sent), new Date(), 65536);
     const text = JSON.stringify(record);
     assert.ok(!text.includes('formValue1'), text);
@@ -705,19 +889,65 @@ describe('request bodies of every kind are read before redaction', () => {
 const SEED = Number(process.env['REDACTION_SEED'] ?? 0x5eed1234);
 const PLANTS_PER_KIND = 1000;
 
-
 // Whole-part names are only sensitive with their case boundaries intact (`pinCode`, not
 // `pInCode`), so the planter never mixes their case.
-const WORD_SENSITIVE = ['pin', 'userPin', 'pinCode', 'PIN', 'otp', 'otpCode', 'pass', 'user_pass', 'auth', 'authCode', 'credentials', 'ssn', 'cvv'];
+const WORD_SENSITIVE = [
+  'pin',
+  'userPin',
+  'pinCode',
+  'PIN',
+  'otp',
+  'otpCode',
+  'pass',
+  'user_pass',
+  'auth',
+  'authCode',
+  'credentials',
+  'ssn',
+  'cvv',
+];
 const GRAPHQL_SENSITIVE = [
-  'password', 'newPassword', 'PASSWORD', 'oldPassword', 'pass_word', 'client_secret', 'apiSecret', 'secret',
-  'accessToken', 'refresh_token', 'id_token', 'sessionToken', 'api_key', 'Api_Key', 'apiKey', 'API_KEY',
-  'pwd', 'passwd', 'passphrase', 'private_key', 'card_number', ...WORD_SENSITIVE,
+  'password',
+  'newPassword',
+  'PASSWORD',
+  'oldPassword',
+  'pass_word',
+  'client_secret',
+  'apiSecret',
+  'secret',
+  'accessToken',
+  'refresh_token',
+  'id_token',
+  'sessionToken',
+  'api_key',
+  'Api_Key',
+  'apiKey',
+  'API_KEY',
+  'pwd',
+  'passwd',
+  'passphrase',
+  'private_key',
+  'card_number',
+  ...WORD_SENSITIVE,
 ];
 const ANY_SENSITIVE = [...GRAPHQL_SENSITIVE, 'X-Password', 'x-api-key', 'API-KEY', 'client-secret', 'Authorization'];
 const NEIGHBOUR_NAMES = [
-  'name', 'email', 'tier', 'note', 'passengers', 'key', 'apiVersion', 'passage', 'tokn', 'keyId', 'label', 'sec', 'amount',
-  'shipping', 'author', 'spinner',
+  'name',
+  'email',
+  'tier',
+  'note',
+  'passengers',
+  'key',
+  'apiVersion',
+  'passage',
+  'tokn',
+  'keyId',
+  'label',
+  'sec',
+  'amount',
+  'shipping',
+  'author',
+  'spinner',
 ];
 
 class Planter {
@@ -1057,8 +1287,15 @@ describe('cost', () => {
     let lookups = 0;
     const known: KnownKeys = { keyLengths: new Set([24, 19]), isKnownKey: (c) => (lookups++, c === key) };
     const record = {
-      request: { query: query.replace('mutation Op', `# for ${key}\nmutation Op`), variables: p.object(0, ANY_SENSITIVE), headers: { authorization: ESCHER_AUTH, host: 'api.test' } },
-      body: { errors: [{ message: `Invalid Escher key: unknown API key "${key}"`, extensions: { code: 'UNAUTHENTICATED' } }], data: { apiCredentials: [{ key, name: 'a client' }] } },
+      request: {
+        query: query.replace('mutation Op', `# for ${key}\nmutation Op`),
+        variables: p.object(0, ANY_SENSITIVE),
+        headers: { authorization: ESCHER_AUTH, host: 'api.test' },
+      },
+      body: {
+        errors: [{ message: `Invalid Escher key: unknown API key "${key}"`, extensions: { code: 'UNAUTHENTICATED' } }],
+        data: { apiCredentials: [{ key, name: 'a client' }] },
+      },
     };
     const hinter = keyHinter(['loyalty_client'], known)!;
     const once = JSON.stringify(hinter.value(record));
@@ -1116,13 +1353,18 @@ describe('an oversized query is cut before it is redacted', () => {
       const note = `${'x'.repeat(share - 9 - shift)}${presented} ${password} ${'y'.repeat(2 * maxBytes)}`;
       const call = callWith('');
       call.request.headers = { 'content-type': 'application/json', 'x-api-key': presented };
-      call.request.body = Buffer.from(JSON.stringify({ query: `mutation { login(password: "${password}") { id } }`, variables: { note } }));
+      call.request.body = Buffer.from(
+        JSON.stringify({ query: `mutation { login(password: "${password}") { id } }`, variables: { note } }),
+      );
       const record = buildRecord(answered(call, sent), new Date(), maxBytes);
       const text = JSON.stringify(record);
       assert.equal(record.truncated, true);
       assert.equal(typeof record.request.variables, 'string', 'the variables were cut');
       for (let len = 5; len <= presented.length; len++) {
-        assert.ok(!text.includes(presented.slice(0, len)), `shift ${shift}: a ${len}-character prefix of the presented key is stored`);
+        assert.ok(
+          !text.includes(presented.slice(0, len)),
+          `shift ${shift}: a ${len}-character prefix of the presented key is stored`,
+        );
       }
       assert.ok(!text.includes(password.slice(0, 5)), `shift ${shift}: part of the repeated password is stored`);
     }
@@ -1137,7 +1379,10 @@ describe('an oversized query is cut before it is redacted', () => {
       const kept = cut.slice(0, -'… [truncated]'.length);
       assert.ok(kept.length <= max && query.startsWith(kept), `max ${max}: ${cut}`);
       assert.ok(!isKeyChar(kept.at(-1)), `max ${max}: the cut ends inside a word or key: ${cut}`);
-      assert.ok([...query.slice(kept.length, max)].every(isKeyChar), `max ${max}: more than the run at the cut was dropped: ${cut}`);
+      assert.ok(
+        [...query.slice(kept.length, max)].every(isKeyChar),
+        `max ${max}: more than the run at the cut was dropped: ${cut}`,
+      );
     }
   });
 

@@ -84,10 +84,14 @@ describe('X-Request-Id', () => {
       const record = await recordOf(String(result.headers['x-request-id']));
       assert.equal(record.response.status, result.status, name);
     }
-    const browse = await server.as(server.admin).graphql('query($id: String) { errorLogs(filter: { requestId: $id }) { nodes { requestId response { status } } } }', {
-      id: String(failures[1][1].headers['x-request-id']),
-    });
-    assert.deepEqual(browse.json.data.errorLogs.nodes, [{ requestId: failures[1][1].headers['x-request-id'], response: { status: 400 } }]);
+    const browse = await server
+      .as(server.admin)
+      .graphql('query($id: String) { errorLogs(filter: { requestId: $id }) { nodes { requestId response { status } } } }', {
+        id: String(failures[1][1].headers['x-request-id']),
+      });
+    assert.deepEqual(browse.json.data.errorLogs.nodes, [
+      { requestId: failures[1][1].headers['x-request-id'], response: { status: 400 } },
+    ]);
   });
 
   test('a 413 keeps the envelope of its path family', async () => {
@@ -113,7 +117,9 @@ describe('a fault of the server is a 500 with the request id', () => {
     await mongo.suspend();
     let result: HttpResult;
     try {
-      result = await server.as(server.client).graphql('{ customer(id: "anyone") { id } }', {}, { headers: { 'x-request-id': 'fault-probe-1' } });
+      result = await server
+        .as(server.client)
+        .graphql('{ customer(id: "anyone") { id } }', {}, { headers: { 'x-request-id': 'fault-probe-1' } });
     } finally {
       await mongo.resume();
     }
@@ -133,5 +139,25 @@ describe('a fault of the server is a 500 with the request id', () => {
     const record = await recordOf('fault-probe-1', 15_000);
     assert.equal(record.response.status, 500);
     assert.deepEqual(record.errorCodes, ['INTERNAL_SERVER_ERROR']);
+  });
+});
+
+describe('a key is never echoed whole in a response', () => {
+  test('a signature made with the wrong secret, an unknown signed key, and revoking an unknown key answer with the hint only', async () => {
+    const { signWithEscher } = await import('../support/signers/escher-signer');
+    const body = JSON.stringify({ query: '{ tiers { id } }' });
+    const host = new URL(server.url).host;
+    const sign = (key: string, secret: string) =>
+      signWithEscher({ method: 'POST', url: '/graphql', headers: { host, 'content-type': 'application/json' }, body, key, secret, apiStack: server.config.apiStack });
+    const wrongSecret = await httpCall(server.url, 'POST', '/graphql', { headers: sign(server.client.key, 'not-the-secret-0123456789'), body });
+    const unknownKey = 'UnknownKey0123456789abcdXYZ9';
+    const unknown = await httpCall(server.url, 'POST', '/graphql', { headers: sign(unknownKey, 'whatever-secret-0123456789'), body });
+    const revoke = await server.as(server.admin).graphql('mutation($k: String!) { revokeApiCredential(key: $k) { key } }', { k: unknownKey });
+    for (const [result, key, status] of [[wrongSecret, server.client.key, 401], [unknown, unknownKey, 401], [revoke, unknownKey, 400]] as const) {
+      assert.equal(result.status, status, result.text);
+      const message = firstError(result).message;
+      assert.ok(message.includes(`***${key.slice(-4)}`), message);
+      assert.ok(!result.text.includes(key), result.text);
+    }
   });
 });

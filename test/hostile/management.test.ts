@@ -45,10 +45,14 @@ function expectRefusal(result: HttpResult, status: number, code: string, message
 }
 
 const mutate = {
-  module: (m: string, e: boolean) => `mutation { setSecurityModule(module: ${m}, enabled: ${e}) { ipFilterEnabled signatureCheckEnabled warnings } }`,
-  addIp: (p: string, entry: string) => `mutation { addIpFilter(endpoint: ${p}, entry: "${entry}") { endpoints { endpoint ipFilters } } }`,
-  removeIp: (p: string, entry: string) => `mutation { removeIpFilter(endpoint: ${p}, entry: "${entry}") { endpoints { endpoint ipFilters } } }`,
-  enforce: (p: string, e: boolean) => `mutation { setSignatureEnforcement(endpoint: ${p}, enforced: ${e}) { signatureCheckEnabled warnings } }`,
+  module: (m: string, e: boolean) =>
+    `mutation { setSecurityModule(module: ${m}, enabled: ${e}) { ipFilterEnabled signatureCheckEnabled warnings } }`,
+  addIp: (p: string, entry: string) =>
+    `mutation { addIpFilter(endpoint: ${p}, entry: "${entry}") { endpoints { endpoint ipFilters } } }`,
+  removeIp: (p: string, entry: string) =>
+    `mutation { removeIpFilter(endpoint: ${p}, entry: "${entry}") { endpoints { endpoint ipFilters } } }`,
+  enforce: (p: string, e: boolean) =>
+    `mutation { setSignatureEnforcement(endpoint: ${p}, enforced: ${e}) { signatureCheckEnabled warnings } }`,
 };
 
 /**
@@ -56,7 +60,9 @@ const mutate = {
  * through the API would): some tests end with rules that would refuse any one caller.
  */
 async function resetSecurity() {
-  await server.app.connection.db!.collection('security_settings').replaceOne({ _id: 'settings' as any }, { modules: {}, endpoints: {} });
+  await server.app.connection
+    .db!.collection('security_settings')
+    .replaceOne({ _id: 'settings' as any }, { modules: {}, endpoints: {} });
   await server.app.services.security.changed();
 }
 
@@ -101,7 +107,9 @@ describe('MANAGEMENT is an endpoint like any other', () => {
 
     // From the allowed address the same admin works, and other endpoints are unaffected.
     assert.equal(dataOf(await admin()('{ securitySettings { ipFilterEnabled } }')).securitySettings.ipFilterEnabled, true);
-    assert.ok(Array.isArray(dataOf(await server.as(server.client).graphql('{ tiers { id } }', {}, { headers: from(ELSEWHERE) })).tiers));
+    assert.ok(
+      Array.isArray(dataOf(await server.as(server.client).graphql('{ tiers { id } }', {}, { headers: from(ELSEWHERE) })).tiers),
+    );
   });
 
   test('signature enforcement on MANAGEMENT refuses plain admin keys, accepts signed ones, and says Sandbox cannot sign', async () => {
@@ -110,7 +118,11 @@ describe('MANAGEMENT is an endpoint like any other', () => {
     assert.equal(enforced.warnings.length, 1);
     assert.match(enforced.warnings[0], /Sandbox cannot sign/);
 
-    for (const query of ['{ apiCredentials { key } }', '{ errorLogs(first: 1) { totalCount } }', mutate.module('IP_FILTER', true)]) {
+    for (const query of [
+      '{ apiCredentials { key } }',
+      '{ errorLogs(first: 1) { totalCount } }',
+      mutate.module('IP_FILTER', true),
+    ]) {
       expectRefusal(await admin()(query), 401, 'UNAUTHENTICATED', /MANAGEMENT endpoint requires a signed request/);
     }
     assert.deepEqual((await stored()).modules, { SIGNATURE_CHECK: true });
@@ -135,7 +147,11 @@ describe('MANAGEMENT is an endpoint like any other', () => {
     assert.equal(await server.app.connection.db!.collection('api_credentials').countDocuments(), credentialsBefore);
 
     // The restricted root field second, through an alias and a fragment.
-    expectRefusal(await client.graphql('query { a: tiers { id } ...F } fragment F on Query { b: errorLogs(first: 1) { totalCount } }'), 403, 'FORBIDDEN');
+    expectRefusal(
+      await client.graphql('query { a: tiers { id } ...F } fragment F on Query { b: errorLogs(first: 1) { totalCount } }'),
+      403,
+      'FORBIDDEN',
+    );
   });
 });
 
@@ -146,7 +162,12 @@ describe('a change that would lock out the request making it is refused', () => 
     dataOf(await admin()(mutate.module('IP_FILTER', true)));
     let before = await stored();
     // The first entry on MANAGEMENT, not covering me.
-    expectRefusal(await admin()(mutate.addIp('MANAGEMENT', '198.51.100.0/24')), 400, 'BAD_USER_INPUT', /lock you out.*203\.0\.113\.10/);
+    expectRefusal(
+      await admin()(mutate.addIp('MANAGEMENT', '198.51.100.0/24')),
+      400,
+      'BAD_USER_INPUT',
+      /lock you out.*203\.0\.113\.10/,
+    );
     assert.deepEqual(await stored(), before, 'nothing stored');
 
     // Covering me is fine; then another entry; removing mine while the other stays is not.
@@ -176,12 +197,26 @@ describe('a change that would lock out the request making it is refused', () => 
     dataOf(await admin()(mutate.addIp('ENTITIES', '0.0.0.0/0')));
     dataOf(await admin()(mutate.module('IP_FILTER', true)));
     // IP filter on with an allow-all entry: a client whose address cannot be told is still refused.
-    expectRefusal(await server.as(server.client).graphql('{ tiers { id } }', {}, { headers: from('not-an-address') }), 403, 'FORBIDDEN', /\(unknown\)/);
-    expectRefusal(await server.as(server.client).get('/entities/tiers/tier', { headers: from('not-an-address') }), 403, 'FORBIDDEN');
+    expectRefusal(
+      await server.as(server.client).graphql('{ tiers { id } }', {}, { headers: from('not-an-address') }),
+      403,
+      'FORBIDDEN',
+      /\(unknown\)/,
+    );
+    expectRefusal(
+      await server.as(server.client).get('/entities/tiers/tier', { headers: from('not-an-address') }),
+      403,
+      'FORBIDDEN',
+    );
     assert.ok(dataOf(await server.as(server.client).graphql('{ tiers { id } }', {}, { headers: from(ELSEWHERE) })).tiers);
 
     const before = await stored();
-    expectRefusal(await admin('not-an-address')(mutate.addIp('MANAGEMENT', '0.0.0.0/0')), 400, 'BAD_USER_INPUT', /cannot be determined/);
+    expectRefusal(
+      await admin('not-an-address')(mutate.addIp('MANAGEMENT', '0.0.0.0/0')),
+      400,
+      'BAD_USER_INPUT',
+      /cannot be determined/,
+    );
     assert.deepEqual(await stored(), before);
   });
 
@@ -277,7 +312,9 @@ describe('the rules reach a root field however it is selected', () => {
   before(async () => {
     // Real tiers, so an accepted query is told apart from one answering an empty list.
     const tiers = fixture('tiers');
-    const imported = dataOf(await admin()('mutation($d: [JSONObject!]!) { importEntities(entity: TIER, documents: $d) { ids } }', { d: tiers }));
+    const imported = dataOf(
+      await admin()('mutation($d: [JSONObject!]!) { importEntities(entity: TIER, documents: $d) { ids } }', { d: tiers }),
+    );
     assert.equal(imported.importEntities.ids.length, tiers.length);
   });
 
@@ -301,7 +338,10 @@ describe('the rules reach a root field however it is selected', () => {
 
   test('IP filter and signature enforcement through named, nested and inline fragments, queries and mutations', async () => {
     const configure = admin(ADMIN_HOME, true);
-    const client = (ip: string, signed = false) => (query: string) => server.as(server.client).graphql(query, undefined, { headers: from(ip), signed });
+    const client =
+      (ip: string, signed = false) =>
+      (query: string) =>
+        server.as(server.client).graphql(query, undefined, { headers: from(ip), signed });
     dataOf(await configure(mutate.addIp('ENTITIES', `${ADMIN_HOME}/32`)));
     dataOf(await configure(mutate.addIp('MANAGEMENT', `${ADMIN_HOME}/32`)));
     dataOf(await configure(mutate.module('IP_FILTER', true)));
@@ -345,7 +385,8 @@ describe('the rules reach a root field however it is selected', () => {
       server.as(server.admin).request('POST', '/graphql', JSON.stringify({ query, operationName }), { headers: from(ip) });
 
     // The same document text twice: the server may reuse its parse, but not the first operation's rules.
-    const document = 'query Open { tiers { id } } query Restricted { apiCredentials { key } } mutation Grab { createApiCredential(input: { name: "grabbed", role: ADMIN }) { secret } }';
+    const document =
+      'query Open { tiers { id } } query Restricted { apiCredentials { key } } mutation Grab { createApiCredential(input: { name: "grabbed", role: ADMIN }) { secret } }';
     expectData(await run(document, 'Open', ELSEWHERE), 'Open from elsewhere (ENTITIES has no filter)');
     expectRefusal(await run(document, 'Restricted', ELSEWHERE), 403, 'FORBIDDEN', /not allowed on the MANAGEMENT endpoint/);
     expectRefusal(await run(document, 'Grab', ELSEWHERE), 403, 'FORBIDDEN', /not allowed on the MANAGEMENT endpoint/);

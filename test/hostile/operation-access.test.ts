@@ -1,7 +1,16 @@
 import 'reflect-metadata';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GraphQLList, GraphQLObjectType, GraphQLSchema, GraphQLString, parse, type GraphQLFieldConfig, type GraphQLResolveInfo, type OperationDefinitionNode } from 'graphql';
+import {
+  GraphQLList,
+  GraphQLObjectType,
+  GraphQLSchema,
+  GraphQLString,
+  parse,
+  type GraphQLFieldConfig,
+  type GraphQLResolveInfo,
+  type OperationDefinitionNode,
+} from 'graphql';
 import { operationAccess } from '../../src/graphql/operation-access';
 import { buildApiSchema } from '../../src/graphql/schema';
 import { ACCESS_EXTENSION, MANAGEMENT_OPERATION, type FieldAccess } from '../../src/auth/root-field';
@@ -49,7 +58,11 @@ describe('operationAccess: what a root field needs', () => {
 
   test('a root field without declared access needs what a management operation needs (refuse rather than allow)', () => {
     assert.deepEqual(accessOf('{ undeclared }'), [MANAGEMENT_OPERATION]);
-    assert.deepEqual(accessOf('{ open undeclared list }'), [{ endpoint: ApiEndpoint.ENTITIES }, MANAGEMENT_OPERATION, { endpoint: ApiEndpoint.CUSTOMER }]);
+    assert.deepEqual(accessOf('{ open undeclared list }'), [
+      { endpoint: ApiEndpoint.ENTITIES },
+      MANAGEMENT_OPERATION,
+      { endpoint: ApiEndpoint.CUSTOMER },
+    ]);
   });
 });
 
@@ -67,7 +80,9 @@ describe('the resolvers refuse a non-admin on their own (second line of defence)
    */
   function contextAs(role: 'CLIENT' | 'ADMIN' | undefined, services: unknown = {}): RequestContext {
     const auth = {
-      credential: (role ? { key: `key-${role}`, name: role, role, secret: 'not used' } : undefined) as RequestContext['auth']['credential'],
+      credential: (role
+        ? { key: `key-${role}`, name: role, role, secret: 'not used' }
+        : undefined) as RequestContext['auth']['credential'],
       method: role ? ('key' as const) : undefined,
       client: undefined,
       keyHint: undefined,
@@ -79,7 +94,19 @@ describe('the resolvers refuse a non-admin on their own (second line of defence)
 
   test('every management root field is covered', () => {
     const names = adminOnly.map((f) => f.name).sort();
-    for (const expected of ['addIpFilter', 'apiCredentials', 'createApiCredential', 'deleteEntity', 'errorLogs', 'importEntities', 'removeIpFilter', 'revokeApiCredential', 'securitySettings', 'setSecurityModule', 'setSignatureEnforcement']) {
+    for (const expected of [
+      'addIpFilter',
+      'apiCredentials',
+      'createApiCredential',
+      'deleteEntity',
+      'errorLogs',
+      'importEntities',
+      'removeIpFilter',
+      'revokeApiCredential',
+      'securitySettings',
+      'setSecurityModule',
+      'setSignatureEnforcement',
+    ]) {
       assert.ok(names.includes(expected), `${expected} is an admin-only root field (got ${names.join(', ')})`);
     }
   });

@@ -31,7 +31,8 @@ let tight: TestServer;
 let defaults: TestServer;
 
 async function load(server: TestServer, offers: Record<string, unknown>[]) {
-  const mutation = 'mutation($d: [JSONObject!]!, $t: [JSONObject!]!) { o: importEntities(entity: OFFER, documents: $d) { created } t: importEntities(entity: TIER, documents: $t) { created } }';
+  const mutation =
+    'mutation($d: [JSONObject!]!, $t: [JSONObject!]!) { o: importEntities(entity: OFFER, documents: $d) { created } t: importEntities(entity: TIER, documents: $t) { created } }';
   const data = dataOf(await server.as(server.admin).graphql(mutation, { d: offers, t: fixture('tiers') }));
   assert.equal(data.o.created, offers.length);
 }
@@ -82,7 +83,9 @@ function assertRefused(result: HttpResult, limit: string, max: number, measured?
 
 function padded(count: number): string {
   // `{ tier ( id : "standard" ) { … } }` is 10 tokens; repeated `id`s merge into one field.
-  return `{ tier(id: "standard") { ${Array(count - 10).fill('id').join(' ')} } }`;
+  return `{ tier(id: "standard") { ${Array(count - 10)
+    .fill('id')
+    .join(' ')} } }`;
 }
 
 /** For each limit: a query exactly at the limit and the same shape one over it. */
@@ -103,7 +106,8 @@ const EDGES: { limit: keyof typeof TIGHT; atMax: string; over: string; check: (d
     limit: 'rootFields',
     atMax: '{ tiers { id } offers(first: 1) { totalCount } tier(id: "standard") { id } }',
     over: '{ tiers { id } offers(first: 1) { totalCount } tier(id: "standard") { id } offer(id: "none") { id } }',
-    check: (data) => assert.deepEqual([data.tiers.length, data.offers.totalCount, data.tier.id], [2, fixture('offers').length, 'standard']),
+    check: (data) =>
+      assert.deepEqual([data.tiers.length, data.offers.totalCount, data.tier.id], [2, fixture('offers').length, 'standard']),
   },
   {
     limit: 'directives',
@@ -144,7 +148,10 @@ describe('each limit: accepted at the limit, refused one over it', () => {
       assert.equal(refused.json.errors.length, 1, refused.text);
 
       await tight.app.services.errorLog.recorder.flush();
-      const records = await tight.app.connection.db!.collection('error_logs').find({ 'request.headers.x-request-id': requestId }).toArray();
+      const records = await tight.app.connection
+        .db!.collection('error_logs')
+        .find({ 'request.headers.x-request-id': requestId })
+        .toArray();
       assert.equal(records.length, 1);
       assert.equal(records[0].response.status, 400);
       assert.deepEqual(records[0].errorCodes, ['OPERATION_TOO_COMPLEX']);
@@ -157,9 +164,11 @@ describe('each limit: accepted at the limit, refused one over it', () => {
     assertRefused(before, 'depth', TIGHT.depth, TIGHT.depth + 1);
     await tight.app.services.errorLog.recorder.flush();
     const data = dataOf(
-      await tight.as(tight.admin).graphql(
-        '{ errorLogs(first: 3, filter: { errorCode: "OPERATION_TOO_COMPLEX" }) { totalCount nodes { errorCodes response { status } } } }',
-      ),
+      await tight
+        .as(tight.admin)
+        .graphql(
+          '{ errorLogs(first: 3, filter: { errorCode: "OPERATION_TOO_COMPLEX" }) { totalCount nodes { errorCodes response { status } } } }',
+        ),
     );
     assert.ok(data.errorLogs.totalCount >= 1);
     for (const node of data.errorLogs.nodes) {
@@ -175,7 +184,11 @@ describe('a refused mutation changes nothing', () => {
   const events = () => tight.app.connection.db!.collection('events');
 
   test('control: the same mutation within the limits creates the customer', async () => {
-    const data = dataOf(await tight.as(tight.client).graphql('mutation($in: EventInput!) { submitEvent(input: $in) { accepted } }', VARS('control')));
+    const data = dataOf(
+      await tight
+        .as(tight.client)
+        .graphql('mutation($in: EventInput!) { submitEvent(input: $in) { accepted } }', VARS('control')),
+    );
     assert.equal(data.submitEvent.accepted, true);
     assert.ok(await customers().findOne({ _id: 'control' as any }));
   });
@@ -186,9 +199,13 @@ describe('a refused mutation changes nothing', () => {
     {
       limit: 'rootFields',
       admin: true,
-      selection: 'submitEvent(input: $in) { accepted } deleteEntity(entity: OFFER, id: "none") setSecurityModule(module: IP_FILTER, enabled: false) { ipFilterEnabled } createApiCredential(input: { name: "never" }) { secret }',
+      selection:
+        'submitEvent(input: $in) { accepted } deleteEntity(entity: OFFER, id: "none") setSecurityModule(module: IP_FILTER, enabled: false) { ipFilterEnabled } createApiCredential(input: { name: "never" }) { secret }',
     },
-    { limit: 'directives', selection: 'submitEvent(input: $in) @include(if: true) { accepted @include(if: true) customer @include(if: true) { id } }' },
+    {
+      limit: 'directives',
+      selection: 'submitEvent(input: $in) @include(if: true) { accepted @include(if: true) customer @include(if: true) { id } }',
+    },
     { limit: 'tokens', selection: `submitEvent(input: $in) { ${Array(80).fill('accepted').join(' ')} }` },
     { limit: 'cost', selection: 'submitEvent(input: $in) { customer { events(first: 200) { nodes { id } } } }' },
   ];
@@ -225,7 +242,9 @@ describe('cost counts list sizes', () => {
   });
 
   test('a fragment costs the same as the selection it stands for', async () => {
-    const result = await tight.as(tight.client).graphql('{ offers(first: 150) { ...Page } } fragment Page on OfferConnection { totalCount nodes { id } }');
+    const result = await tight
+      .as(tight.client)
+      .graphql('{ offers(first: 150) { ...Page } } fragment Page on OfferConnection { totalCount nodes { id } }');
     assertRefused(result, 'cost', TIGHT.cost, 302);
   });
 });
@@ -266,7 +285,11 @@ describe('the default limits let every documented query through', () => {
     assert.ok(operations.length >= 12, `found only ${operations.length} operations in the README`);
     for (const { name, document, text } of operations) {
       assert.ok(tokenCount(text) <= DEFAULT_OPERATION_LIMITS.tokens, name);
-      assert.deepEqual(validate(schema, document, rules).map((e) => e.message), [], name);
+      assert.deepEqual(
+        validate(schema, document, rules).map((e) => e.message),
+        [],
+        name,
+      );
     }
   });
 
@@ -276,10 +299,16 @@ describe('the default limits let every documented query through', () => {
     assert.equal(bench.offers.nodes.length, 50);
     assert.equal(bench.offers.nodes[0].id, 'o00000');
     const page = dataOf(
-      await defaults.as(defaults.client).graphql(`query($first: Int) { offers(first: $first) { totalCount nodes { ${OFFER_FIELDS} document } } }`, { first: 200 }),
+      await defaults
+        .as(defaults.client)
+        .graphql(`query($first: Int) { offers(first: $first) { totalCount nodes { ${OFFER_FIELDS} document } } }`, {
+          first: 200,
+        }),
     );
     assert.equal(page.offers.nodes.length, 200);
-    const [frontEnd] = readmeOperations().filter(({ document }) => (document.definitions[0] as any).operation === 'query' && !(document.definitions[0] as any).name);
+    const [frontEnd] = readmeOperations().filter(
+      ({ document }) => (document.definitions[0] as any).operation === 'query' && !(document.definitions[0] as any).name,
+    );
     const data = dataOf(await defaults.as(defaults.client).request('POST', '/graphql', JSON.stringify({ query: frontEnd.text })));
     assert.equal(data.tiers.length, 2);
     assert.ok(Array.isArray(data.offers.nodes));
@@ -302,7 +331,8 @@ async function timed(send: () => Promise<HttpResult>): Promise<{ result: HttpRes
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const fmt = (values: number[]) => `median ${median(values).toFixed(1)} ms, max ${Math.max(...values).toFixed(1)} ms (n=${values.length})`;
+const fmt = (values: number[]) =>
+  `median ${median(values).toFixed(1)} ms, max ${Math.max(...values).toFixed(1)} ms (n=${values.length})`;
 
 describe('the alias bomb of issue 9', () => {
   // Run unprotected, 3,000 of these took ~8 s and built a 44 MB response. The targets are a
@@ -330,7 +360,9 @@ describe('the alias bomb of issue 9', () => {
 
   test('the largest bomb under the token limit (662 aliases) is refused by validation on aliases, root fields and cost', async (t: TestContext) => {
     const query = aliasBomb(662);
-    assert.ok(tokenCount(query) <= DEFAULT_OPERATION_LIMITS.tokens && tokenCount(aliasBomb(663)) > DEFAULT_OPERATION_LIMITS.tokens);
+    assert.ok(
+      tokenCount(query) <= DEFAULT_OPERATION_LIMITS.tokens && tokenCount(aliasBomb(663)) > DEFAULT_OPERATION_LIMITS.tokens,
+    );
     const times: number[] = [];
     for (let i = 0; i < 5; i++) {
       const { result, ms } = await timed(() => defaults.as(defaults.client).graphql(query));
@@ -363,7 +395,11 @@ describe('the alias bomb of issue 9', () => {
     let stop = false;
     const bomber = (async () => {
       for (let i = 0; i < 200 && !stop; i++) {
-        assertRefused(await defaults.as(defaults.client).request('POST', '/graphql', bomb), 'tokens', DEFAULT_OPERATION_LIMITS.tokens);
+        assertRefused(
+          await defaults.as(defaults.client).request('POST', '/graphql', bomb),
+          'tokens',
+          DEFAULT_OPERATION_LIMITS.tokens,
+        );
         refused++;
       }
     })();

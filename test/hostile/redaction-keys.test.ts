@@ -42,7 +42,8 @@ async function recorded(send: (tag: OutgoingHttpHeaders) => Promise<HttpResult>)
 }
 
 function assertAbsent(raw: string, values: Record<string, string>): void {
-  for (const [what, value] of Object.entries(values)) assert.ok(!raw.includes(value), `${what} was stored: ${raw.slice(0, 3000)}`);
+  for (const [what, value] of Object.entries(values))
+    assert.ok(!raw.includes(value), `${what} was stored: ${raw.slice(0, 3000)}`);
 }
 
 const TIERS = '{ tiers { id } }';
@@ -68,20 +69,32 @@ function signedPost(key: string, secret: string, body: string, tag: OutgoingHttp
 describe('API keys are stored only as hints', () => {
   test('a signed request with a wrong secret: Credential= and the 401 message that echoes the key', async () => {
     const key = server.client.key;
-    const { result, doc, raw } = await recorded((tag) => signedPost(key, 'not-the-secret-0123456789abcdef', JSON.stringify({ query: TIERS }), tag));
+    const { result, doc, raw } = await recorded((tag) =>
+      signedPost(key, 'not-the-secret-0123456789abcdef', JSON.stringify({ query: TIERS }), tag),
+    );
     assert.equal(result.status, 401);
-    assert.ok(result.json.errors[0].message.includes(key), 'the client itself is told which key failed');
+    // Not even the client that sent it gets the key back: the message names its hint.
+    assert.ok(result.json.errors[0].message.includes(hint(key)), result.json.errors[0].message);
+    assert.ok(!result.text.includes(key), 'the response does not echo the key');
     assertAbsent(raw, { 'the client key': key });
-    assert.match(doc.request.headers.authorization, new RegExp(`^ANTAVO-HMAC-SHA256 Credential=\\*\\*\\*${key.slice(-4)}/\\d{8}/local/api/antavo_request, SignedHeaders=[^,]+, Signature=\\*\\*\\*$`));
+    assert.match(
+      doc.request.headers.authorization,
+      new RegExp(
+        `^ANTAVO-HMAC-SHA256 Credential=\\*\\*\\*${key.slice(-4)}/\\d{8}/local/api/antavo_request, SignedHeaders=[^,]+, Signature=\\*\\*\\*$`,
+      ),
+    );
     assert.ok(doc.response.body.errors[0].message.includes(`"${hint(key)}"`), doc.response.body.errors[0].message);
     assert.equal(doc.apiKeyHint, hint(key));
   });
 
   test('a signed request with a key the server does not know is hinted the same way', async () => {
     const guess = random('Guess');
-    const { result, doc, raw } = await recorded((tag) => signedPost(guess, 'x'.repeat(32), JSON.stringify({ query: TIERS }), tag));
+    const { result, doc, raw } = await recorded((tag) =>
+      signedPost(guess, 'x'.repeat(32), JSON.stringify({ query: TIERS }), tag),
+    );
     assert.equal(result.status, 401);
-    assert.ok(result.json.errors[0].message.includes(guess));
+    assert.ok(result.json.errors[0].message.includes(hint(guess)), result.json.errors[0].message);
+    assert.ok(!result.text.includes(guess), 'the response does not echo the guessed key');
     assertAbsent(raw, { 'the guessed key': guess });
     assert.ok(doc.request.headers.authorization.includes(`Credential=${hint(guess)}/`));
     assert.ok(doc.response.body.errors[0].message.includes(hint(guess)));
@@ -121,7 +134,9 @@ describe('API keys are stored only as hints', () => {
       assert.equal(doc.apiKeyHint, hint(server.admin.key));
     }
     // Refused for its role: the client presents its own key and writes it into the query.
-    const refused = await recorded((tag) => server.as(server.client).graphql(`mutation { revokeApiCredential(key: "${key}") { key } }`, {}, { headers: tag }));
+    const refused = await recorded((tag) =>
+      server.as(server.client).graphql(`mutation { revokeApiCredential(key: "${key}") { key } }`, {}, { headers: tag }),
+    );
     assert.equal(refused.result.status, 403);
     assertAbsent(refused.raw, { 'the client key': key });
     assert.equal(refused.doc.request.query, `mutation { revokeApiCredential(key: "${hint(key)}") { key } }`);
@@ -132,7 +147,9 @@ describe('API keys are stored only as hints', () => {
 
   test('a partly failed apiCredentials answer lists every key: each is stored as its hint', async () => {
     const { result, doc, raw } = await recorded((tag) =>
-      server.as(server.admin).graphql('query Keys { apiCredentials { key name role } nope: errorLog(id: "not-an-id") { id } }', {}, { headers: tag }),
+      server
+        .as(server.admin)
+        .graphql('query Keys { apiCredentials { key name role } nope: errorLog(id: "not-an-id") { id } }', {}, { headers: tag }),
     );
     assert.equal(result.status, 200);
     const listed = result.json.data.apiCredentials as { key: string; name: string }[];
@@ -146,12 +163,18 @@ describe('API keys are stored only as hints', () => {
   });
 
   test('a key the server revoked is still hinted', async () => {
-    const created = dataOf(await server.as(server.admin).graphql('mutation { createApiCredential(input: { name: "to revoke" }) { credential { key } } }'));
+    const created = dataOf(
+      await server
+        .as(server.admin)
+        .graphql('mutation { createApiCredential(input: { name: "to revoke" }) { credential { key } } }'),
+    );
     const key: string = created.createApiCredential.credential.key;
     dataOf(await server.as(server.admin).graphql('mutation($k: String!) { revokeApiCredential(key: $k) { key } }', { k: key }));
     // The store sees the revocation on its next poll.
     await new Promise((resolve) => setTimeout(resolve, 3 * server.config.cachePollMs));
-    const { raw } = await recorded((tag) => server.as(server.admin).graphql(`{ tiers { nope } }`, { old: key }, { headers: tag }));
+    const { raw } = await recorded((tag) =>
+      server.as(server.admin).graphql(`{ tiers { nope } }`, { old: key }, { headers: tag }),
+    );
     assertAbsent(raw, { 'the revoked key': key });
     assert.ok(raw.includes(hint(key)));
   });
@@ -162,7 +185,11 @@ describe('passwords are masked in every body the server accepts and every echo',
 
   test('a form-encoded body', async () => {
     const password = random('FormPw');
-    const body = new URLSearchParams({ query: mutation, variables: JSON.stringify({ password }), operationName: 'Login' }).toString();
+    const body = new URLSearchParams({
+      query: mutation,
+      variables: JSON.stringify({ password }),
+      operationName: 'Login',
+    }).toString();
     const { result, doc, raw } = await recorded((tag) =>
       httpCall(server.url, 'POST', '/graphql', {
         headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-api-key': server.client.key, ...tag },
@@ -179,15 +206,23 @@ describe('passwords are masked in every body the server accepts and every echo',
   test('a form-shaped text/plain body, a form without GraphQL fields, and a GET query string', async () => {
     const [a, b, c] = [random('TextPw'), random('Pin'), random('GetPw')];
     const sends: ((tag: OutgoingHttpHeaders) => Promise<HttpResult>)[] = [
-      (tag) => httpCall(server.url, 'POST', '/graphql', {
-        headers: { 'content-type': 'text/plain', 'x-api-key': server.client.key, ...tag },
-        body: `query=${encodeURIComponent(mutation)}&variables=${encodeURIComponent(JSON.stringify({ password: a }))}`,
-      }),
-      (tag) => httpCall(server.url, 'POST', '/graphql', {
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-api-key': server.client.key, ...tag },
-        body: `user=jo&user_pin=${b}`,
-      }),
-      (tag) => server.as(server.client).get(`/graphql?query=${encodeURIComponent(mutation)}&variables=${encodeURIComponent(JSON.stringify({ password: c }))}`, { headers: tag }),
+      (tag) =>
+        httpCall(server.url, 'POST', '/graphql', {
+          headers: { 'content-type': 'text/plain', 'x-api-key': server.client.key, ...tag },
+          body: `query=${encodeURIComponent(mutation)}&variables=${encodeURIComponent(JSON.stringify({ password: a }))}`,
+        }),
+      (tag) =>
+        httpCall(server.url, 'POST', '/graphql', {
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-api-key': server.client.key, ...tag },
+          body: `user=jo&user_pin=${b}`,
+        }),
+      (tag) =>
+        server
+          .as(server.client)
+          .get(
+            `/graphql?query=${encodeURIComponent(mutation)}&variables=${encodeURIComponent(JSON.stringify({ password: c }))}`,
+            { headers: tag },
+          ),
     ];
     for (const send of sends) {
       const { result, raw } = await recorded(send);
@@ -201,7 +236,9 @@ describe('passwords are masked in every body the server accepts and every echo',
     const [left, right] = [random('L'), random('R')];
     const password = `${left}\u000b${right}`;
     const { result, doc, raw } = await recorded((tag) =>
-      server.as(server.client).graphql('query Q($password: Int) { offers(first: $password) { totalCount } }', { password }, { headers: tag }),
+      server
+        .as(server.client)
+        .graphql('query Q($password: Int) { offers(first: $password) { totalCount } }', { password }, { headers: tag }),
     );
     assert.equal(result.status, 400);
     assert.ok(result.text.includes(`${left}\\\\u000b${right}`), `the response echoes it re-escaped: ${result.text}`);
@@ -219,7 +256,7 @@ describe('passwords are masked in every body the server accepts and every echo',
     assertAbsent(raw, { 'its left part': left, 'its right part': right });
   });
 
-  test('a default value echoed by graphql\'s printer with upper-case hex (\\u000B)', async () => {
+  test("a default value echoed by graphql's printer with upper-case hex (\\u000B)", async () => {
     const [left, right] = [random('L'), random('R')];
     const query = `query Q($password: Int = "${left}\\u000b${right}") { offers(first: $password) { totalCount } }`;
     const { result, raw } = await recorded((tag) => server.as(server.client).graphql(query, {}, { headers: tag }));
@@ -230,9 +267,17 @@ describe('passwords are masked in every body the server accepts and every echo',
 
   test('secrets inside an input object echoed whole by variable coercion', async () => {
     const [password, pin] = [random('EvPw'), random('9')];
-    const input = { action: 'opt_in', customer: 'c-1', data: { email: 'jo@example.com', password: `${password}"\\/` }, pin, bogus: 1 };
+    const input = {
+      action: 'opt_in',
+      customer: 'c-1',
+      data: { email: 'jo@example.com', password: `${password}"\\/` },
+      pin,
+      bogus: 1,
+    };
     const { result, doc, raw } = await recorded((tag) =>
-      server.as(server.client).graphql('mutation E($input: EventInput!) { submitEvent(input: $input) { accepted } }', { input }, { headers: tag }),
+      server
+        .as(server.client)
+        .graphql('mutation E($input: EventInput!) { submitEvent(input: $input) { accepted } }', { input }, { headers: tag }),
     );
     assert.equal(result.status, 400);
     assert.ok(result.json.errors[0].message.includes(password), 'graphql echoes the whole input');
@@ -242,9 +287,17 @@ describe('passwords are masked in every body the server accepts and every echo',
 
   test('a secret too short to be scrubbed as an echo (a 3-digit CVV) is masked after its name in the coercion message', async () => {
     const password = random('CvvPw');
-    const input = { action: 'opt_in', customer: 'c-1', data: { email: 'jo@example.com', cvv: 987, password }, pin: '42', bogus: 1 };
+    const input = {
+      action: 'opt_in',
+      customer: 'c-1',
+      data: { email: 'jo@example.com', cvv: 987, password },
+      pin: '42',
+      bogus: 1,
+    };
     const { result, doc } = await recorded((tag) =>
-      server.as(server.client).graphql('mutation E($input: EventInput!) { submitEvent(input: $input) { accepted } }', { input }, { headers: tag }),
+      server
+        .as(server.client)
+        .graphql('mutation E($input: EventInput!) { submitEvent(input: $input) { accepted } }', { input }, { headers: tag }),
     );
     assert.equal(result.status, 400);
     assert.ok(result.json.errors[0].message.includes('cvv: 987'), `graphql echoes the whole input: ${result.text}`);
@@ -256,12 +309,29 @@ describe('passwords are masked in every body the server accepts and every echo',
   });
 
   test('the broadened names are masked; near misses are kept', async () => {
-    const secrets = { pwd: random('a'), passwd: random('b'), user_pin: random('c'), pinCode: random('d'), otp: random('e'), private_key: random('f'), auth: random('g'), credentials: { user: 'u', pass: random('h') }, cardNumber: random('i'), cvv: random('j'), ssn: random('k') };
+    const secrets = {
+      pwd: random('a'),
+      passwd: random('b'),
+      user_pin: random('c'),
+      pinCode: random('d'),
+      otp: random('e'),
+      private_key: random('f'),
+      auth: random('g'),
+      credentials: { user: 'u', pass: random('h') },
+      cardNumber: random('i'),
+      cvv: random('j'),
+      ssn: random('k'),
+    };
     const neighbours = { shipping: random('n1'), spinner: random('n2'), passengers: random('n3'), author: random('n4') };
     const { doc, raw } = await recorded((tag) =>
-      server.as(server.client).graphql('query Q($v: JSONObject) { tiers { nope } }', { v: { ...secrets, ...neighbours } }, { headers: tag }),
+      server
+        .as(server.client)
+        .graphql('query Q($v: JSONObject) { tiers { nope } }', { v: { ...secrets, ...neighbours } }, { headers: tag }),
     );
-    assertAbsent(raw, Object.fromEntries(Object.entries(secrets).map(([name, value]) => [name, typeof value === 'string' ? value : value.pass])));
+    assertAbsent(
+      raw,
+      Object.fromEntries(Object.entries(secrets).map(([name, value]) => [name, typeof value === 'string' ? value : value.pass])),
+    );
     for (const [name, value] of Object.entries(neighbours)) assert.equal(doc.request.variables.v[name], value, name);
   });
 });

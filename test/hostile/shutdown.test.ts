@@ -87,7 +87,9 @@ test('SIGTERM: half-open and idle connections closed at once, in-flight request 
     const inFlight = await open(url);
     let answer = '';
     inFlight.on('data', (c: Buffer) => (answer += c.toString()));
-    inFlight.write(`POST /graphql HTTP/1.1\r\nHost: x\r\nX-Api-Key: ${ADMIN_KEY}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 5)}`);
+    inFlight.write(
+      `POST /graphql HTTP/1.1\r\nHost: x\r\nX-Api-Key: ${ADMIN_KEY}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 5)}`,
+    );
     await new Promise((r) => setTimeout(r, 100));
 
     const signalled = Date.now();
@@ -153,19 +155,29 @@ test('an aborted upload is one debug line without a stack; nothing at error leve
     const url = /"url":"(http:\/\/[^"]+)\/graphql"/.exec(proc.output())![1];
     for (let i = 0; i < 5; i++) {
       const socket = await open(url);
-      socket.write('POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{"query": "{ tiers');
+      socket.write(
+        'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{"query": "{ tiers',
+      );
       await new Promise((r) => setTimeout(r, 50));
       socket.destroy();
     }
     await waitFor(() => (proc.output().match(/client closed the connection/g) ?? []).length >= 5, 5000);
-    const lines = proc.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+    const lines = proc
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l));
     const aborts = lines.filter((l) => /client closed the connection/.test(l.msg));
     assert.equal(aborts.length, 5, 'one line per aborted upload');
     for (const line of aborts) {
       assert.equal(line.level, 20, 'debug level');
       assert.equal(line.err, undefined, 'no error object, no stack');
     }
-    assert.deepEqual(lines.filter((l) => l.level >= 50), [], 'nothing at error level');
+    assert.deepEqual(
+      lines.filter((l) => l.level >= 50),
+      [],
+      'nothing at error level',
+    );
 
     // The generated bootstrap key: no role prefix, 32 characters of [A-Za-z0-9] (≈190 bits).
     const key = /API key: +(\S+)/.exec(proc.output())![1];

@@ -85,13 +85,18 @@ async function snapshot() {
 
 /** The prototype-pollution regression: nothing leaked into Object.prototype, and other callers still work. */
 async function assertServerHealthy() {
-  assert.deepEqual(Object.getOwnPropertyNames(Object.prototype).filter((n) => !BUILTIN_PROTO_NAMES.has(n)), []);
+  assert.deepEqual(
+    Object.getOwnPropertyNames(Object.prototype).filter((n) => !BUILTIN_PROTO_NAMES.has(n)),
+    [],
+  );
   assert.equal(({} as Record<string, unknown>).score, undefined);
   assert.equal(({} as Record<string, unknown>).spendable, undefined);
   const after = await accept('bystander', 'point_add', { points: 1 });
   assert.equal(after.accepted, true);
   const read = dataOf(
-    await server.as(server.client).graphql(`{ customer(id: "bystander") { id score accounts { account score } tiers { tier { id } } } }`),
+    await server
+      .as(server.client)
+      .graphql(`{ customer(id: "bystander") { id score accounts { account score } tiers { tier { id } } } }`),
   );
   assert.equal(read.customer.id, 'bystander');
   assert.ok(read.customer.score >= 1);
@@ -120,9 +125,11 @@ describe('account names (data.account of point events)', () => {
 
   test('the attack as sent: an inline literal account "__proto__" is refused and every customer keeps working', async () => {
     const before_ = await snapshot();
-    const result = await server.as(server.client).graphql(
-      `mutation { submitEvent(input: { customer: "acc-1", action: "point_add", data: { points: 5, account: "__proto__" } }) { accepted } }`,
-    );
+    const result = await server
+      .as(server.client)
+      .graphql(
+        `mutation { submitEvent(input: { customer: "acc-1", action: "point_add", data: { points: 5, account: "__proto__" } }) { accepted } }`,
+      );
     assertRefused(result, { field: 'data.account' });
     assert.deepEqual(await snapshot(), before_);
     await assertServerHealthy();
@@ -133,7 +140,10 @@ describe('account names (data.account of point events)', () => {
       const id = `acc-${account}`;
       await accept(id, 'opt_in', {});
       // A spend on the account before it exists sees a balance of 0, not Object's members.
-      const early = assertRefused(await submit(id, 'point_spend', { points: 1, account }), { field: 'data.points', spendable: 0 });
+      const early = assertRefused(await submit(id, 'point_spend', { points: 1, account }), {
+        field: 'data.points',
+        spendable: 0,
+      });
       assert.match(early.message, new RegExp(`balance of 0 on account "${account}"`));
 
       const added = await accept(id, 'point_add', { points: 7, account });
@@ -151,7 +161,9 @@ describe('account names (data.account of point events)', () => {
       assert.deepEqual(Object.keys(raw.accounts).sort(), [account, 'standard'].sort());
 
       const read = dataOf(
-        await server.as(server.client).graphql(`query($id: ID!) { customer(id: $id) { score accounts { account score spent spendable } } }`, { id }),
+        await server
+          .as(server.client)
+          .graphql(`query($id: ID!) { customer(id: $id) { score accounts { account score spent spendable } } }`, { id }),
       );
       assert.deepEqual(read.customer, {
         score: 0,
@@ -172,7 +184,9 @@ describe('customer ids', () => {
       assert.equal(created.customer.id, id);
       const added = await accept(id, 'point_add', { points: 2 });
       assert.equal(added.customer.score, 2);
-      const read = dataOf(await server.as(server.client).graphql(`query($id: ID!) { customer(id: $id) { id firstName score } }`, { id }));
+      const read = dataOf(
+        await server.as(server.client).graphql(`query($id: ID!) { customer(id: $id) { id firstName score } }`, { id }),
+      );
       assert.deepEqual(read.customer, { id, firstName: 'Odd', score: 2 });
       const raw = await customers().findOne({ _id: id } as never);
       assert.equal(raw?._id, id);
@@ -223,9 +237,11 @@ describe('event data keys', () => {
   test('a __proto__ key written inside the query text is refused, not dropped', async () => {
     const before_ = await snapshot();
     for (const key of ['__proto__', 'constructor', 'prototype']) {
-      const result = await server.as(server.client).graphql(
-        `mutation { submitEvent(input: { customer: "data-1", action: "point_add", data: { points: 3, ${key}: { score: 5 } } }) { accepted } }`,
-      );
+      const result = await server
+        .as(server.client)
+        .graphql(
+          `mutation { submitEvent(input: { customer: "data-1", action: "point_add", data: { points: 3, ${key}: { score: 5 } } }) { accepted } }`,
+        );
       assertRefused(result, { field: `data.${key}` });
     }
     assert.deepEqual(await snapshot(), before_);
@@ -243,13 +259,37 @@ describe('event data keys', () => {
 
 describe('entity document keys', () => {
   const offer = (id: string) => ({ ...structuredClone(fixture('offers')[1]), id });
-  const offerIds = async () => (await db().collection('offers').find({}, { projection: { _id: 1 } }).toArray()).map((d) => String(d._id)).sort();
+  const offerIds = async () =>
+    (
+      await db()
+        .collection('offers')
+        .find({}, { projection: { _id: 1 } })
+        .toArray()
+    )
+      .map((d) => String(d._id))
+      .sort();
 
-  const placements: { name: string; build: (key: string) => Record<string, unknown>; path: (key: { path: (p: string) => string }) => string }[] = [
+  const placements: {
+    name: string;
+    build: (key: string) => Record<string, unknown>;
+    path: (key: { path: (p: string) => string }) => string;
+  }[] = [
     { name: 'top level', build: (key) => own(key, 1, offer('bad')), path: (k) => k.path('').replace(/^\./, '') },
-    { name: 'nested object', build: (key) => ({ ...offer('bad'), vendor_notes: { crm: own(key, 'x') } }), path: (k) => k.path('vendor_notes.crm') },
-    { name: 'object inside an array', build: (key) => ({ ...offer('bad'), vendor_notes: { list: [1, own(key, { deep: true })] } }), path: (k) => k.path('vendor_notes.list[1]') },
-    { name: 'inside a known field', build: (key) => ({ ...offer('bad'), discount: own(key, 2, fixture('offers')[1].discount) }), path: (k) => k.path('discount') },
+    {
+      name: 'nested object',
+      build: (key) => ({ ...offer('bad'), vendor_notes: { crm: own(key, 'x') } }),
+      path: (k) => k.path('vendor_notes.crm'),
+    },
+    {
+      name: 'object inside an array',
+      build: (key) => ({ ...offer('bad'), vendor_notes: { list: [1, own(key, { deep: true })] } }),
+      path: (k) => k.path('vendor_notes.list[1]'),
+    },
+    {
+      name: 'inside a known field',
+      build: (key) => ({ ...offer('bad'), discount: own(key, 2, fixture('offers')[1].discount) }),
+      path: (k) => k.path('discount'),
+    },
   ];
 
   for (const refusedKey of REFUSED_KEYS) {
@@ -277,17 +317,21 @@ describe('entity document keys', () => {
 
   test('a __proto__ key written inside the query text is refused, not dropped', async () => {
     const before_ = await snapshot();
-    const result = await server.as(server.admin).graphql(
-      `mutation { importEntities(entity: TIER, documents: [{ id: "lit", name: "Lit", account: "standard", tiers: [], __proto__: { x: 1 } }]) { ids } }`,
-    );
+    const result = await server
+      .as(server.admin)
+      .graphql(
+        `mutation { importEntities(entity: TIER, documents: [{ id: "lit", name: "Lit", account: "standard", tiers: [], __proto__: { x: 1 } }]) { ids } }`,
+      );
     assertRefused(result, { documentIndex: 0, field: '__proto__' });
     assert.deepEqual(await snapshot(), before_);
   });
 
   test('documents written inside the query text are stored as written, constructor keys included', async () => {
-    const result = await server.as(server.admin).graphql(
-      `mutation { importEntities(entity: TIER, documents: [{ id: "literal", name: "Lit", account: "constructor", tiers: [{ id: "l1", name: { en: "One" }, threshold: 0 }], constructor: { name: "Foo", prototype: [1] } }]) { ids } }`,
-    );
+    const result = await server
+      .as(server.admin)
+      .graphql(
+        `mutation { importEntities(entity: TIER, documents: [{ id: "literal", name: "Lit", account: "constructor", tiers: [{ id: "l1", name: { en: "One" }, threshold: 0 }], constructor: { name: "Foo", prototype: [1] } }]) { ids } }`,
+      );
     assert.deepEqual(dataOf(result).importEntities.ids, ['literal']);
     const expected = {
       id: 'literal',
@@ -303,9 +347,14 @@ describe('entity document keys', () => {
     const added = await accept(id, 'point_add', { points: 1, account: 'constructor' });
     assert.equal(added.customer.accounts[1].account, 'constructor');
     const read = dataOf(
-      await server.as(server.client).graphql(`query($id: ID!) { customer(id: $id) { tiers { tier { id } level { id } } } }`, { id }),
+      await server
+        .as(server.client)
+        .graphql(`query($id: ID!) { customer(id: $id) { tiers { tier { id } level { id } } } }`, { id }),
     );
-    assert.deepEqual(read.customer.tiers.find((t: { tier: { id: string } }) => t.tier.id === 'literal'), { tier: { id: 'literal' }, level: { id: 'l1' } });
+    assert.deepEqual(
+      read.customer.tiers.find((t: { tier: { id: string } }) => t.tier.id === 'literal'),
+      { tier: { id: 'literal' }, level: { id: 'l1' } },
+    );
     dataOf(await server.as(server.admin).graphql(`mutation { deleteEntity(entity: TIER, id: "literal") }`));
   });
 
@@ -346,15 +395,22 @@ describe('entity document keys', () => {
     const restTier = await server.as(server.client).get('/entities/tiers/tier/constructor');
     assert.deepEqual(restTier.json, { data: tier });
     const list = await server.as(server.client).get('/entities/offers/offer');
-    assert.deepEqual(list.json.data.find((d: { id: string }) => d.id === 'odd-keys'), doc);
+    assert.deepEqual(
+      list.json.data.find((d: { id: string }) => d.id === 'odd-keys'),
+      doc,
+    );
 
     const gql = dataOf(
-      await server.as(server.client).graphql(`query { offer(id: "odd-keys") { id document } tier(id: "constructor") { id document } }`),
+      await server
+        .as(server.client)
+        .graphql(`query { offer(id: "odd-keys") { id document } tier(id: "constructor") { id document } }`),
     );
     assert.deepEqual(gql.offer.document, doc);
     assert.deepEqual(gql.tier.document, tier);
 
-    const raw = await db().collection('offers').findOne({ _id: 'odd-keys' } as never);
+    const raw = await db()
+      .collection('offers')
+      .findOne({ _id: 'odd-keys' } as never);
     assert.deepEqual(JSON.parse(JSON.stringify(raw)), { _id: 'odd-keys', ...doc });
     await assertServerHealthy();
   });
@@ -388,7 +444,9 @@ describe('entity document keys', () => {
     const result = await importDocs('OFFER', [offer('twice'), offer('other'), offer('twice')]);
     const error = assertRefused(result, { documentIndex: 2, field: 'id' });
     assert.match(error.message, /^documents\[2\] \(id "twice"\): id: id "twice" is also used by document 0 of this call/);
-    assert.deepEqual(error.extensions.problems, [{ index: 2, field: 'id', message: 'id "twice" is also used by document 0 of this call' }]);
+    assert.deepEqual(error.extensions.problems, [
+      { index: 2, field: 'id', message: 'id "twice" is also used by document 0 of this call' },
+    ]);
     assert.deepEqual(await snapshot(), before_);
   });
 

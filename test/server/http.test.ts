@@ -12,8 +12,15 @@ const DB = uniqueDbName('shared_instances');
 before(async () => {
   a = await startTestServer({ dbName: DB });
   b = await startTestServer({ dbName: DB });
-  const imported = dataOf(await a.as(a.admin).graphql('mutation($d: [JSONObject!]!) { importEntities(entity: TIER, documents: $d) { ids } }', { d: fixture('tiers') }));
-  assert.deepEqual(imported.importEntities.ids, fixture('tiers').map((t) => t.id));
+  const imported = dataOf(
+    await a
+      .as(a.admin)
+      .graphql('mutation($d: [JSONObject!]!) { importEntities(entity: TIER, documents: $d) { ids } }', { d: fixture('tiers') }),
+  );
+  assert.deepEqual(
+    imported.importEntities.ids,
+    fixture('tiers').map((t) => t.id),
+  );
 });
 after(async () => {
   await a.stop();
@@ -21,7 +28,14 @@ after(async () => {
 });
 
 async function storedTierIds(server: TestServer): Promise<string[]> {
-  return (await server.app.connection.db!.collection('tiers').find({}, { projection: { _id: 1 } }).toArray()).map((d) => String(d._id)).sort();
+  return (
+    await server.app.connection
+      .db!.collection('tiers')
+      .find({}, { projection: { _id: 1 } })
+      .toArray()
+  )
+    .map((d) => String(d._id))
+    .sort();
 }
 
 test('/healthz and /readyz answer 200 while the database is up', async () => {
@@ -52,12 +66,16 @@ test('GET /graphql runs queries for API clients', async () => {
 test('a change made through one instance is visible through another within one second', async () => {
   const tier: Record<string, any> = { ...structuredClone(fixture('tiers')[0]), id: `cross-${Date.now()}` };
   const started = Date.now();
-  dataOf(await a.as(a.admin).graphql(
-    `mutation($d: [JSONObject!]!) { importEntities(entity: TIER, documents: $d) { created } }`,
-    { d: [tier] },
-  ));
+  dataOf(
+    await a
+      .as(a.admin)
+      .graphql(`mutation($d: [JSONObject!]!) { importEntities(entity: TIER, documents: $d) { created } }`, { d: [tier] }),
+  );
   // Immediately visible on the instance that wrote it.
-  assert.deepEqual(dataOf(await a.as(a.client).graphql(`query($id: ID!) { tier(id: $id) { id name } }`, { id: tier.id })).tier, { id: tier.id, name: tier.name });
+  assert.deepEqual(dataOf(await a.as(a.client).graphql(`query($id: ID!) { tier(id: $id) { id name } }`, { id: tier.id })).tier, {
+    id: tier.id,
+    name: tier.name,
+  });
   let seenAfter = -1;
   while (Date.now() - started < 3000) {
     const found = dataOf(await b.as(b.client).graphql(`query($id: ID!) { tier(id: $id) { id name } }`, { id: tier.id })).tier;
@@ -97,7 +115,10 @@ describe('the body limit, at the limit and one byte over, declared and chunked',
   /** An import of one tier, padded with trailing JSON whitespace to exactly `size` bytes. */
   function importBody(id: string, size: number): string {
     const tier = { ...structuredClone(fixture('tiers')[0]), id };
-    const json = JSON.stringify({ query: 'mutation($d: [JSONObject!]!) { importEntities(entity: TIER, documents: $d) { ids } }', variables: { d: [tier] } });
+    const json = JSON.stringify({
+      query: 'mutation($d: [JSONObject!]!) { importEntities(entity: TIER, documents: $d) { ids } }',
+      variables: { d: [tier] },
+    });
     assert.ok(Buffer.byteLength(json) < size, 'the unpadded body fits');
     return json + ' '.repeat(size - Buffer.byteLength(json));
   }
@@ -108,14 +129,17 @@ describe('the body limit, at the limit and one byte over, declared and chunked',
   function chunked(body: string): Promise<HttpResult> {
     const url = new URL('/graphql', small.url);
     return new Promise((resolve, reject) => {
-      const req = httpRequest({ method: 'POST', host: url.hostname, port: url.port, path: url.pathname, headers: headers(), agent: false }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: JSON.parse(text) });
-        });
-      });
+      const req = httpRequest(
+        { method: 'POST', host: url.hostname, port: url.port, path: url.pathname, headers: headers(), agent: false },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: JSON.parse(text) });
+          });
+        },
+      );
       req.on('error', reject);
       const half = Math.floor(body.length / 2);
       req.write(body.slice(0, half));

@@ -8,7 +8,11 @@ let server: TestServer;
 
 before(async () => {
   server = await startTestServer();
-  dataOf(await server.as(server.admin).graphql('mutation($d: [JSONObject!]!) { importEntities(entity: TIER, documents: $d) { ids } }', { d: fixture('tiers') }));
+  dataOf(
+    await server
+      .as(server.admin)
+      .graphql('mutation($d: [JSONObject!]!) { importEntities(entity: TIER, documents: $d) { ids } }', { d: fixture('tiers') }),
+  );
 });
 after(async () => {
   await server.stop();
@@ -37,7 +41,9 @@ test('/readyz goes 503 while the database is down and back to 200 by itself', as
     // Cached entities keep being served while the database is away.
     const tiers = dataOf(await server.as(server.client).graphql('{ tiers { id levels { id } } }')).tiers;
     assert.deepEqual(
-      tiers.map((t: any) => ({ id: t.id, levels: t.levels.map((l: any) => l.id) })).sort((x: any, y: any) => x.id.localeCompare(y.id)),
+      tiers
+        .map((t: any) => ({ id: t.id, levels: t.levels.map((l: any) => l.id) }))
+        .sort((x: any, y: any) => x.id.localeCompare(y.id)),
       fixture('tiers')
         .map((t) => ({ id: t.id, levels: t.tiers.map((l: any) => l.id) }))
         .sort((x, y) => x.id.localeCompare(y.id)),

@@ -25,6 +25,9 @@ export const OFFERS_QUERY = `query Offers {
 export function aliasBomb(count: number, options: { inline?: boolean; first?: number } = {}): string {
   const fields = OFFER_FIELDS.replace(/\s+/g, ' ').trim();
   const selection = options.inline ? fields : '...Every';
-  const aliases = Array.from({ length: count }, (_, i) => `a${i}: offers(first: ${options.first ?? 100}) { nodes { ${selection} } }`);
+  const aliases = Array.from(
+    { length: count },
+    (_, i) => `a${i}: offers(first: ${options.first ?? 100}) { nodes { ${selection} } }`,
+  );
   return `query Bomb { ${aliases.join(' ')} }${options.inline ? '' : ` fragment Every on Offer { ${fields} }`}`;
 }

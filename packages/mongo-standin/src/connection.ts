@@ -97,9 +97,10 @@ export class WireConnection {
   private execute(request: WireRequest): Buffer | null | 'close' {
     if (request.kind === 'msg') {
       const dbName = request.body.$db;
-      const reply = typeof dbName === 'string'
-        ? runCommand(request.body, this.context(dbName))
-        : { ok: 0, errmsg: 'OP_MSG requests require a $db argument', code: 40571, codeName: 'Location40571' };
+      const reply =
+        typeof dbName === 'string'
+          ? runCommand(request.body, this.context(dbName))
+          : { ok: 0, errmsg: 'OP_MSG requests require a $db argument', code: 40571, codeName: 'Location40571' };
       if (reply === null) return 'close';
       return request.moreToCome ? null : encodeMsgReply(request.requestId, reply);
     }
@@ -122,11 +123,25 @@ export class WireConnection {
 
   private context(dbName: string): CommandContext {
     const { store, cursors, sessions, failPoints, server } = this.deps;
-    return { store, collections: liveCollections(store, dbName), cursors, sessions, failPoints, dbName, connection: this.info, server };
+    return {
+      store,
+      collections: liveCollections(store, dbName),
+      cursors,
+      sessions,
+      failPoints,
+      dbName,
+      connection: this.info,
+      server,
+    };
   }
 
   private replyWithError(request: WireRequest, err: unknown): void {
-    const reply = { ok: 0, errmsg: `failed to encode reply: ${(err as Error).message}`, code: 10334, codeName: 'BSONObjectTooLarge' };
+    const reply = {
+      ok: 0,
+      errmsg: `failed to encode reply: ${(err as Error).message}`,
+      code: 10334,
+      codeName: 'BSONObjectTooLarge',
+    };
     try {
       if (request.kind === 'msg' && !request.moreToCome) this.socket.write(encodeMsgReply(request.requestId, reply));
       if (request.kind === 'query') this.socket.write(encodeOpReply(request.requestId, reply));
@@ -136,7 +151,10 @@ export class WireConnection {
   }
 
   private fail(err: unknown): void {
-    this.deps.logger?.warn({ err, connectionId: this.id, remote: this.remote }, 'MongoDB stand-in: closing connection after malformed message');
+    this.deps.logger?.warn(
+      { err, connectionId: this.id, remote: this.remote },
+      'MongoDB stand-in: closing connection after malformed message',
+    );
     this.chunks = [];
     this.buffered = 0;
     this.socket.destroy();

@@ -46,7 +46,11 @@ export class CursorManager {
     const cursor = this.cursors.get(id);
     if (!cursor) throw cursorNotFound(`cursor id ${id} not found`);
     if (cursor.ns !== ns) {
-      throw new CommandError(13, 'Unauthorized', `Requested getMore on namespace '${ns}', but cursor belongs to a different namespace ${cursor.ns}`);
+      throw new CommandError(
+        13,
+        'Unauthorized',
+        `Requested getMore on namespace '${ns}', but cursor belongs to a different namespace ${cursor.ns}`,
+      );
     }
     cursor.lastUsed = Date.now();
     // Without a batchSize mongod fills the batch up to the 16 MiB limit.

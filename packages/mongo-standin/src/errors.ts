@@ -36,8 +36,7 @@ export const illegalOperation = (msg: string): CommandError => new CommandError(
 export const namespaceNotFound = (msg: string): CommandError => new CommandError(26, 'NamespaceNotFound', msg);
 export const indexNotFound = (msg: string): CommandError => new CommandError(27, 'IndexNotFound', msg);
 export const pathNotViable = (msg: string): CommandError => new CommandError(28, 'PathNotViable', msg);
-export const conflictingUpdateOperators = (msg: string): CommandError =>
-  new CommandError(40, 'ConflictingUpdateOperators', msg);
+export const conflictingUpdateOperators = (msg: string): CommandError => new CommandError(40, 'ConflictingUpdateOperators', msg);
 export const cursorNotFound = (msg: string): CommandError => new CommandError(43, 'CursorNotFound', msg);
 export const namespaceExists = (msg: string): CommandError => new CommandError(48, 'NamespaceExists', msg);
 export const commandNotFound = (name: string): CommandError =>
@@ -46,8 +45,7 @@ export const immutableField = (msg: string): CommandError => new CommandError(66
 export const invalidOptions = (msg: string): CommandError => new CommandError(72, 'InvalidOptions', msg);
 export const invalidNamespace = (msg: string): CommandError => new CommandError(73, 'InvalidNamespace', msg);
 export const indexOptionsConflict = (msg: string): CommandError => new CommandError(85, 'IndexOptionsConflict', msg);
-export const indexKeySpecsConflict = (msg: string): CommandError =>
-  new CommandError(86, 'IndexKeySpecsConflict', msg);
+export const indexKeySpecsConflict = (msg: string): CommandError => new CommandError(86, 'IndexKeySpecsConflict', msg);
 export const notImplemented = (msg: string): CommandError => new CommandError(238, 'NotImplemented', msg);
 export const unrecognizedStage = (name: string): CommandError =>
   new CommandError(40324, 'Location40324', `Unrecognized pipeline stage name: '${name}'`);

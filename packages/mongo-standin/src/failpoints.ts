@@ -66,7 +66,8 @@ export class FailPoints {
     if (!isPlainObject(data) || !Array.isArray(data.failCommands) || !data.failCommands.every((c) => typeof c === 'string')) {
       throw badValue('failCommand needs data.failCommands: an array of command names');
     }
-    if (data.blockConnection === true) throw notImplemented('failCommand blockConnection is not supported by the MongoDB stand-in');
+    if (data.blockConnection === true)
+      throw notImplemented('failCommand blockConnection is not supported by the MongoDB stand-in');
     let remaining = Number.POSITIVE_INFINITY;
     let skip = 0;
     if (isPlainObject(mode) && typeof mode.times === 'number') remaining = mode.times;

@@ -23,9 +23,10 @@ function mingoOptions(env: QueryEnv): Partial<MingoOptions> {
     // Server-side JavaScript ($where, $function, $accumulator) is not offered: it would run
     // arbitrary code inside the application process.
     scriptEnabled: false,
-    collation: isPlainObject(env.collation) && typeof env.collation.locale === 'string'
-      ? (env.collation as unknown as MingoCollation)
-      : undefined,
+    collation:
+      isPlainObject(env.collation) && typeof env.collation.locale === 'string'
+        ? (env.collation as unknown as MingoCollation)
+        : undefined,
     variables: env.variables,
     collectionResolver: env.resolveCollection,
   };
@@ -197,7 +198,6 @@ export function runPipeline(docs: BsonDocument[], pipeline: BsonDocument[], env:
   }
 }
 
-
 /**
  * mingo's pipeline stages read and write fields with plain property access, so a stage
  * naming `constructor` or `__proto__` would read Object's members or drop the field.
@@ -211,7 +211,9 @@ export function assertNoInheritedNames(spec: unknown, what: string): void {
   if (!isPlainObject(spec)) return;
   for (const key of Object.keys(spec)) {
     if (namesInheritedField(key)) {
-      throw notImplemented(`the stand-in does not run ${what} naming the field '${key}': it is also a JavaScript Object property`);
+      throw notImplemented(
+        `the stand-in does not run ${what} naming the field '${key}': it is also a JavaScript Object property`,
+      );
     }
     assertNoInheritedNames(spec[key], what);
   }

@@ -18,7 +18,17 @@ import { compareValues, cloneValue, isPlainObject, valuesEqual, type BsonDocumen
  * update adds to a document.
  */
 const SIMPLE_OPERATORS = new Set([
-  '$set', '$unset', '$inc', '$mul', '$min', '$max', '$currentDate', '$push', '$addToSet', '$pop', '$rename',
+  '$set',
+  '$unset',
+  '$inc',
+  '$mul',
+  '$min',
+  '$max',
+  '$currentDate',
+  '$push',
+  '$addToSet',
+  '$pop',
+  '$rename',
 ]);
 // Operators that leave a document alone when the path does not exist yet.
 const NON_CREATING = new Set(['$unset', '$pop']);

@@ -25,8 +25,21 @@ export type ParsedUpdate =
 
 // mingo implements all of these except $setOnInsert, which only applies when an upsert inserts.
 const UPDATE_OPERATORS = new Set([
-  '$addToSet', '$bit', '$currentDate', '$inc', '$max', '$min', '$mul', '$pop', '$pull',
-  '$pullAll', '$push', '$rename', '$set', '$setOnInsert', '$unset',
+  '$addToSet',
+  '$bit',
+  '$currentDate',
+  '$inc',
+  '$max',
+  '$min',
+  '$mul',
+  '$pop',
+  '$pull',
+  '$pullAll',
+  '$push',
+  '$rename',
+  '$set',
+  '$setOnInsert',
+  '$unset',
 ]);
 const PIPELINE_UPDATE_STAGES = new Set(['$addFields', '$set', '$project', '$unset', '$replaceRoot', '$replaceWith']);
 const NUMERIC_OPERATORS = new Set(['$inc', '$mul']);
@@ -49,8 +62,11 @@ export function parseUpdate(spec: unknown): ParsedUpdate {
   if (keys.length === 0 || !keys[0].startsWith('$')) {
     const dollar = keys.find((k) => k.startsWith('$'));
     if (dollar) {
-      throw new CommandError(52, 'DollarPrefixedFieldName',
-        `The dollar ($) prefixed field '${dollar}' in '${dollar}' is not allowed in the context of an update's replacement document. Consider using an aggregation pipeline with $replaceWith.`);
+      throw new CommandError(
+        52,
+        'DollarPrefixedFieldName',
+        `The dollar ($) prefixed field '${dollar}' in '${dollar}' is not allowed in the context of an update's replacement document. Consider using an aggregation pipeline with $replaceWith.`,
+      );
     }
     return { kind: 'replacement', doc: spec };
   }
@@ -58,11 +74,15 @@ export function parseUpdate(spec: unknown): ParsedUpdate {
   let setOnInsert: BsonDocument | undefined;
   for (const op of keys) {
     if (!UPDATE_OPERATORS.has(op)) {
-      throw failedToParse(`Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update specified as an array`);
+      throw failedToParse(
+        `Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update specified as an array`,
+      );
     }
     const arg = spec[op];
     if (!isPlainObject(arg)) {
-      throw failedToParse(`Modifiers operate on fields but we found type ${Array.isArray(arg) ? 'array' : typeof arg} instead. For example: {$mod: {<field>: ...}} not {${op}: ${formatValue(arg)}}`);
+      throw failedToParse(
+        `Modifiers operate on fields but we found type ${Array.isArray(arg) ? 'array' : typeof arg} instead. For example: {$mod: {<field>: ...}} not {${op}: ${formatValue(arg)}}`,
+      );
     }
     if (op === '$setOnInsert') setOnInsert = arg;
     else ops[op] = arg;
@@ -79,7 +99,8 @@ function assertNoConflicts(spec: BsonDocument): void {
     if (op === '$rename') paths.push(...Object.values(arg as BsonDocument).map(String));
     for (const path of paths) {
       const clash = seen.find((p) => pathsOverlap(p, path));
-      if (clash !== undefined) throw conflictingUpdateOperators(`Updating the path '${path}' would create a conflict at '${clash}'`);
+      if (clash !== undefined)
+        throw conflictingUpdateOperators(`Updating the path '${path}' would create a conflict at '${clash}'`);
       seen.push(path);
     }
   }
@@ -143,9 +164,10 @@ function transform(existing: BsonDocument, update: ParsedUpdate, ctx: ApplyConte
       return docs[0];
     }
     case 'operators': {
-      const ops = inserting && update.setOnInsert
-        ? { ...update.ops, $set: { ...(update.ops.$set as BsonDocument | undefined), ...update.setOnInsert } }
-        : update.ops;
+      const ops =
+        inserting && update.setOnInsert
+          ? { ...update.ops, $set: { ...(update.ops.$set as BsonDocument | undefined), ...update.setOnInsert } }
+          : update.ops;
       preflight(existing, ops);
       const simple = cloneValue(existing);
       if (applySimpleUpdate(simple, ops)) return simple;
@@ -185,7 +207,9 @@ function preflight(doc: BsonDocument, ops: BsonDocument): void {
         );
       }
       if (ARRAY_OPERATORS.has(op) && !Array.isArray(current)) {
-        throw badValue(`The field '${path}' must be an array but is of type ${typeName(current)} in document {_id: ${formatValue(doc._id)}}`);
+        throw badValue(
+          `The field '${path}' must be an array but is of type ${typeName(current)} in document {_id: ${formatValue(doc._id)}}`,
+        );
       }
     }
   }

@@ -169,7 +169,10 @@ export function compareValues(a: unknown, b: unknown): number {
     case Rank.RegExp: {
       const x = a as { source: string; flags?: string; pattern?: string; options?: string };
       const y = b as typeof x;
-      return cmp(x.source ?? x.pattern ?? '', y.source ?? y.pattern ?? '') || cmp(x.flags ?? x.options ?? '', y.flags ?? y.options ?? '');
+      return (
+        cmp(x.source ?? x.pattern ?? '', y.source ?? y.pattern ?? '') ||
+        cmp(x.flags ?? x.options ?? '', y.flags ?? y.options ?? '')
+      );
     }
     case Rank.Array: {
       const xs = a as unknown[];

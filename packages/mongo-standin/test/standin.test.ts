@@ -93,7 +93,10 @@ function frame(opCode: number, payload: Buffer, requestId = 1): Buffer {
   return Buffer.concat([header, payload]);
 }
 
-function opMsg(body: Document, options: { flags?: number; sequences?: Record<string, Document[]>; checksum?: boolean } = {}): Buffer {
+function opMsg(
+  body: Document,
+  options: { flags?: number; sequences?: Record<string, Document[]>; checksum?: boolean } = {},
+): Buffer {
   const flags = Buffer.alloc(4);
   flags.writeUInt32LE((options.flags ?? 0) | (options.checksum ? 1 : 0));
   const parts = [flags, Buffer.from([0]), Buffer.from(serialize(body))];
@@ -146,9 +149,7 @@ describe('wire protocol', () => {
 
   test('OP_MSG with a checksum and kind-1 document sequences', async () => {
     const client = await RawClient.open(server.port);
-    client.send(
-      opMsg({ insert: 'seq', $db: 'wire' }, { checksum: true, sequences: { documents: [{ _id: 1 }, { _id: 2 }] } }),
-    );
+    client.send(opMsg({ insert: 'seq', $db: 'wire' }, { checksum: true, sequences: { documents: [{ _id: 1 }, { _id: 2 }] } }));
     assert.deepEqual(msgReply(await client.next()), { n: 2, ok: 1 });
     client.destroy();
   });
@@ -175,7 +176,10 @@ describe('wire protocol', () => {
   });
 
   for (const [name, bytes] of [
-    ['invalid BSON inside a well-formed frame', frame(OP_MSG, Buffer.concat([Buffer.alloc(4), Buffer.from([0]), Buffer.from([9, 0, 0, 0, 2, 0xff, 0xff, 0xff, 0xff])]))],
+    [
+      'invalid BSON inside a well-formed frame',
+      frame(OP_MSG, Buffer.concat([Buffer.alloc(4), Buffer.from([0]), Buffer.from([9, 0, 0, 0, 2, 0xff, 0xff, 0xff, 0xff])])),
+    ],
     ['an unknown opcode', frame(1234, Buffer.alloc(8))],
     ['an unknown required flag bit', opMsg({ ping: 1, $db: 'admin' }, { flags: 1 << 4 })],
     ['a negative message length', Buffer.from([0xff, 0xff, 0xff, 0xff])],
@@ -206,7 +210,10 @@ describe('stand-in behaviour', () => {
       { _id: 'array', expiresAt: [new Date(now), new Date(now - 120_000)] } as Document,
     ]);
     assert.equal(server.sweep(now), 2);
-    assert.deepEqual((await coll.find().sort({ _id: 1 }).toArray()).map((d) => d._id), ['fresh', 'no-date']);
+    assert.deepEqual(
+      (await coll.find().sort({ _id: 1 }).toArray()).map((d) => d._id),
+      ['fresh', 'no-date'],
+    );
   });
 
   test('unknown query operators and pipeline stages fail like MongoDB', async () => {
@@ -220,8 +227,13 @@ describe('stand-in behaviour', () => {
 
   test('$out replaces the target collection', async () => {
     const src = db().collection('out_src');
-    await src.insertMany([{ _id: 1, v: 1 }, { _id: 2, v: 2 }] as Document[]);
-    await db().collection('out_dst').insertOne({ _id: 'stale' } as Document);
+    await src.insertMany([
+      { _id: 1, v: 1 },
+      { _id: 2, v: 2 },
+    ] as Document[]);
+    await db()
+      .collection('out_dst')
+      .insertOne({ _id: 'stale' } as Document);
     await src.aggregate([{ $match: { v: { $gt: 1 } } }, { $out: 'out_dst' }]).toArray();
     assert.deepEqual(await db().collection('out_dst').find().toArray(), [{ _id: 2, v: 2 }]);
   });
@@ -237,7 +249,9 @@ describe('stand-in behaviour', () => {
 
   test('suspend refuses connections and resume serves the same data on the same port', async () => {
     const port = server.port;
-    await db().collection('suspended').insertOne({ _id: 'kept' } as Document);
+    await db()
+      .collection('suspended')
+      .insertOne({ _id: 'kept' } as Document);
     await server.suspend();
     await assert.rejects(RawClient.open(port));
     await server.resume();
@@ -265,7 +279,10 @@ describe('field names JavaScript gives meaning to', () => {
   const hasOwn = (obj: unknown, key: string) => Object.prototype.hasOwnProperty.call(obj, key);
 
   function assertPrototypesUntouched() {
-    assert.deepEqual(Object.getOwnPropertyNames(Object.prototype).filter((n) => !BUILTIN.has(n)), []);
+    assert.deepEqual(
+      Object.getOwnPropertyNames(Object.prototype).filter((n) => !BUILTIN.has(n)),
+      [],
+    );
     assert.equal(({} as Record<string, unknown>).score, undefined);
     assert.equal((Object as unknown as Record<string, unknown>).score, undefined);
     assert.equal(Object.getPrototypeOf({}), Object.prototype);
@@ -273,7 +290,10 @@ describe('field names JavaScript gives meaning to', () => {
 
   test('$inc on accounts.__proto__.score creates a field and leaves Object.prototype alone', async () => {
     const coll = db().collection('proto_inc');
-    await coll.insertMany([{ _id: 'victim', accounts: { standard: { score: 0 } } }, { _id: 'other', n: 1 }] as Document[]);
+    await coll.insertMany([
+      { _id: 'victim', accounts: { standard: { score: 0 } } },
+      { _id: 'other', n: 1 },
+    ] as Document[]);
     const after = await coll.findOneAndUpdate(
       { _id: 'victim' } as Document,
       { $inc: { 'accounts.__proto__.score': 5, 'accounts.__proto__.spendable': 5 }, $set: { at: 1 } },
@@ -302,7 +322,10 @@ describe('field names JavaScript gives meaning to', () => {
     await coll.insertOne({ _id: 'c' } as Document);
     for (const name of ['constructor', 'toString', 'hasOwnProperty', 'valueOf']) {
       await coll.updateOne({ _id: 'c' } as Document, { $inc: { [`a.${name}.n`]: 2 }, $set: { [`s.${name}`]: name } });
-      await coll.updateOne({ _id: 'c' } as Document, { $push: { [`l.${name}`]: { $each: [1, 2] } }, $max: { [`a.${name}.m`]: 7 } } as Document);
+      await coll.updateOne(
+        { _id: 'c' } as Document,
+        { $push: { [`l.${name}`]: { $each: [1, 2] } }, $max: { [`a.${name}.m`]: 7 } } as Document,
+      );
       await coll.updateOne({ _id: 'c' } as Document, { $addToSet: { [`l.${name}`]: 2 }, $mul: { [`a.${name}.n`]: 3 } });
       await coll.updateOne({ _id: 'c' } as Document, { $pop: { [`l.${name}`]: -1 }, $unset: { [`s.${name}`]: '' } });
     }
@@ -333,7 +356,9 @@ describe('field names JavaScript gives meaning to', () => {
     const doc = await coll.findOne({ _id: 'u' } as Document);
     assert.deepEqual(
       JSON.parse(JSON.stringify(doc)),
-      JSON.parse('{"_id": "u", "k": {"__proto__": "x", "constructor": "y"}, "m": {"__proto__": {"a": 1}}, "constructor": {"n": 1}}'),
+      JSON.parse(
+        '{"_id": "u", "k": {"__proto__": "x", "constructor": "y"}, "m": {"__proto__": {"a": 1}}, "constructor": {"n": 1}}',
+      ),
     );
   });
 
@@ -344,11 +369,22 @@ describe('field names JavaScript gives meaning to', () => {
     assertPrototypesUntouched();
     const doc = await coll.findOne({ _id: 'i1' } as Document, { projection: { _id: 0 } });
     assert.ok(doc && hasOwn(doc, '__proto__') && hasOwn(doc.nested, '__proto__'));
-    assert.deepEqual(JSON.parse(JSON.stringify(doc)), JSON.parse('{"__proto__": "p1", "nested": {"__proto__": {"x": [{"y": 1}]}}}'));
-    const included = await coll.findOne({ _id: 'i1' } as Document, { projection: own('__proto__', 1, { 'nested.__proto__.x.y': 1 }) });
-    assert.deepEqual(JSON.parse(JSON.stringify(included)), JSON.parse('{"_id": "i1", "__proto__": "p1", "nested": {"__proto__": {"x": [{"y": 1}]}}}'));
+    assert.deepEqual(
+      JSON.parse(JSON.stringify(doc)),
+      JSON.parse('{"__proto__": "p1", "nested": {"__proto__": {"x": [{"y": 1}]}}}'),
+    );
+    const included = await coll.findOne({ _id: 'i1' } as Document, {
+      projection: own('__proto__', 1, { 'nested.__proto__.x.y': 1 }),
+    });
+    assert.deepEqual(
+      JSON.parse(JSON.stringify(included)),
+      JSON.parse('{"_id": "i1", "__proto__": "p1", "nested": {"__proto__": {"x": [{"y": 1}]}}}'),
+    );
     assert.equal((await coll.find(own('__proto__', 'p1')).toArray()).length, 1);
-    const err = await coll.insertOne(own('__proto__', 'p1', { _id: 'i2' })).then(() => undefined, (e: unknown) => e as Document);
+    const err = await coll.insertOne(own('__proto__', 'p1', { _id: 'i2' })).then(
+      () => undefined,
+      (e: unknown) => e as Document,
+    );
     assert.equal(err?.code, 11000);
     assert.ok(hasOwn(err?.keyValue, '__proto__'));
     assertPrototypesUntouched();
@@ -358,7 +394,10 @@ describe('field names JavaScript gives meaning to', () => {
     const coll = db().collection('proto_refused');
     await coll.insertOne({ _id: 'r', a: { constructor: [1, 2, 3], toString: [{ v: 1 }] } } as Document);
     const before = await coll.findOne({ _id: 'r' } as Document);
-    await assert.rejects(coll.updateOne({ _id: 'r' } as Document, { $pull: { 'a.constructor': 2 } } as Document), { code: 238, message: /a\.constructor/ });
+    await assert.rejects(coll.updateOne({ _id: 'r' } as Document, { $pull: { 'a.constructor': 2 } } as Document), {
+      code: 238,
+      message: /a\.constructor/,
+    });
     await assert.rejects(coll.updateOne({ _id: 'r' } as Document, { $set: { 'a.toString.0.v': 2 } }), { code: 238 });
     await assert.rejects(coll.updateOne({ _id: 'r' } as Document, [{ $set: { 'a.constructor': 1 } }]), { code: 238 });
     await assert.rejects(coll.aggregate([{ $group: { _id: null, constructor: { $sum: 1 } } }]).toArray(), { code: 238 });
@@ -390,7 +429,12 @@ describe('sessions and transactions (wire level)', () => {
   test('a retried write (same lsid and txnNumber) gets the first reply and is not applied twice', async () => {
     const lsid = { id: new UUID() };
     await run({ insert: 'retry', documents: [{ _id: 'counter', n: 0 }] });
-    const inc = { update: 'retry', updates: [{ q: { _id: 'counter' }, u: { $inc: { n: 1 } } }], lsid, txnNumber: Long.fromNumber(1) };
+    const inc = {
+      update: 'retry',
+      updates: [{ q: { _id: 'counter' }, u: { $inc: { n: 1 } } }],
+      lsid,
+      txnNumber: Long.fromNumber(1),
+    };
     const first = await run(inc);
     const second = await run(inc);
     assert.deepEqual(second, first);
@@ -475,7 +519,10 @@ describe('transactions: stand-in specifics', () => {
   test('documents may trade unique values within a transaction; the commit checks the final state', async () => {
     const coll = db().collection('swap');
     await coll.createIndex({ email: 1 }, { unique: true });
-    await coll.insertMany([{ _id: 'a', email: 'a@x' }, { _id: 'b', email: 'b@x' }] as Document[]);
+    await coll.insertMany([
+      { _id: 'a', email: 'a@x' },
+      { _id: 'b', email: 'b@x' },
+    ] as Document[]);
     const session = conn.getClient().startSession();
     await session.withTransaction(async () => {
       await coll.updateOne({ _id: 'a' } as Document, { $set: { email: 'tmp@x' } }, { session });
@@ -483,7 +530,10 @@ describe('transactions: stand-in specifics', () => {
       await coll.updateOne({ _id: 'a' } as Document, { $set: { email: 'b@x' } }, { session });
     });
     await session.endSession();
-    assert.deepEqual(await coll.find().sort({ _id: 1 }).toArray(), [{ _id: 'a', email: 'b@x' }, { _id: 'b', email: 'a@x' }]);
+    assert.deepEqual(await coll.find().sort({ _id: 1 }).toArray(), [
+      { _id: 'a', email: 'b@x' },
+      { _id: 'b', email: 'a@x' },
+    ]);
     await assert.rejects(coll.insertOne({ email: 'a@x' }), { code: 11000 });
   });
 
@@ -511,7 +561,10 @@ describe('transactions: stand-in specifics', () => {
     assert.equal(await coll.countDocuments({}), 1);
     assert.equal(await coll.countDocuments({}, { session }), 2);
     await coll.drop();
-    assert.deepEqual((await coll.find({}, { session }).sort({ _id: 1 }).toArray()).map((d) => d._id), ['old', 'other']);
+    assert.deepEqual(
+      (await coll.find({}, { session }).sort({ _id: 1 }).toArray()).map((d) => d._id),
+      ['old', 'other'],
+    );
     await session.abortTransaction();
     await session.endSession();
   });
@@ -522,13 +575,21 @@ describe('failCommand fail point', () => {
 
   test('errorCode fails the next matching commands, then lets them through', async () => {
     const coll = db().collection('fail_times');
-    await admin().command({ configureFailPoint: 'failCommand', mode: { times: 2 }, data: { failCommands: ['insert'], errorCode: 121 } });
+    await admin().command({
+      configureFailPoint: 'failCommand',
+      mode: { times: 2 },
+      data: { failCommands: ['insert'], errorCode: 121 },
+    });
     await assert.rejects(coll.insertOne({ _id: 1 } as Document), { code: 121, codeName: 'DocumentValidationFailure' });
     await assert.rejects(coll.insertOne({ _id: 1 } as Document), { code: 121 });
     await coll.insertOne({ _id: 1 } as Document);
     assert.equal(await coll.countDocuments({}), 1);
     const before = (await admin().command({ configureFailPoint: 'failCommand', mode: 'off' })).count;
-    await admin().command({ configureFailPoint: 'failCommand', mode: 'alwaysOn', data: { failCommands: ['ping'], errorCode: 2 } });
+    await admin().command({
+      configureFailPoint: 'failCommand',
+      mode: 'alwaysOn',
+      data: { failCommands: ['ping'], errorCode: 2 },
+    });
     await assert.rejects(admin().ping(), { code: 2 });
     // count: how often the fail point has caught a command so far.
     assert.deepEqual(await admin().command({ configureFailPoint: 'failCommand', mode: 'off' }), { count: before + 1, ok: 1 });
@@ -537,7 +598,11 @@ describe('failCommand fail point', () => {
 
   test('a retryable error is labelled RetryableWriteError and the driver retries the write once', async () => {
     const coll = db().collection('fail_retry');
-    await admin().command({ configureFailPoint: 'failCommand', mode: { times: 1 }, data: { failCommands: ['insert'], errorCode: 91 } });
+    await admin().command({
+      configureFailPoint: 'failCommand',
+      mode: { times: 1 },
+      data: { failCommands: ['insert'], errorCode: 91 },
+    });
     await coll.insertOne({ _id: 'once' } as Document);
     assert.deepEqual(await coll.find().toArray(), [{ _id: 'once' }]);
   });
@@ -545,13 +610,21 @@ describe('failCommand fail point', () => {
   test('closeConnection drops the connection; a read is retried on a new one', async () => {
     const coll = db().collection('fail_close');
     await coll.insertOne({ _id: 'here' } as Document);
-    await admin().command({ configureFailPoint: 'failCommand', mode: { times: 1 }, data: { failCommands: ['find'], closeConnection: true } });
+    await admin().command({
+      configureFailPoint: 'failCommand',
+      mode: { times: 1 },
+      data: { failCommands: ['find'], closeConnection: true },
+    });
     assert.deepEqual(await coll.findOne({ _id: 'here' } as Document), { _id: 'here' });
   });
 
   test('inside a transaction a failed statement aborts it; the fail point must be set on admin', async () => {
     const coll = db().collection('fail_txn');
-    await admin().command({ configureFailPoint: 'failCommand', mode: { skip: 1 }, data: { failCommands: ['insert'], errorCode: 2 } });
+    await admin().command({
+      configureFailPoint: 'failCommand',
+      mode: { skip: 1 },
+      data: { failCommands: ['insert'], errorCode: 2 },
+    });
     const session = conn.getClient().startSession();
     await assert.rejects(
       session.withTransaction(async () => {

@@ -66,12 +66,16 @@ export function structuralProblems(document: Record<string, unknown>): KeyProble
       continue;
     }
     if (typeof value === 'string') {
-      if (!isWellFormed(value)) problems.push({ field: path, message: 'strings must be well-formed Unicode (no lone surrogates)' });
+      if (!isWellFormed(value))
+        problems.push({ field: path, message: 'strings must be well-formed Unicode (no lone surrogates)' });
       continue;
     }
     if (value === null || typeof value !== 'object') continue;
     if (level > MAX_NESTING_LEVELS) {
-      problems.push({ field: path, message: `nesting deeper than ${MAX_NESTING_LEVELS} levels is not accepted (MongoDB's limit)` });
+      problems.push({
+        field: path,
+        message: `nesting deeper than ${MAX_NESTING_LEVELS} levels is not accepted (MongoDB's limit)`,
+      });
       continue;
     }
     const children: Entry[] = [];
@@ -88,7 +92,10 @@ export function structuralProblems(document: Record<string, unknown>): KeyProble
   if (problems.length === 0) {
     const bytes = calculateObjectSize({ ...document, _id: document.id });
     if (bytes > MAX_DOCUMENT_BYTES) {
-      problems.push({ field: '', message: `the document is ${bytes} bytes as BSON; MongoDB stores at most ${MAX_DOCUMENT_BYTES}` });
+      problems.push({
+        field: '',
+        message: `the document is ${bytes} bytes as BSON; MongoDB stores at most ${MAX_DOCUMENT_BYTES}`,
+      });
     }
   }
   return problems;

@@ -12,7 +12,10 @@ export interface ImportOutcome {
 }
 
 export class ImportValidationError extends Error {
-  constructor(readonly problems: DocumentProblem[], message: string) {
+  constructor(
+    readonly problems: DocumentProblem[],
+    message: string,
+  ) {
     super(message);
     this.name = 'ImportValidationError';
   }

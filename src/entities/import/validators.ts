@@ -49,8 +49,7 @@ export function IsLocalizedText(options?: ValidationOptions): PropertyDecorator 
 }
 
 /** An ISO 8601 date-time with a time zone, as the source writes them. */
-const ISO_DATE_TIME =
-  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 export function isIsoDateTime(value: unknown): boolean {
   return typeof value === 'string' && ISO_DATE_TIME.test(value) && !Number.isNaN(Date.parse(value));
@@ -63,8 +62,7 @@ export function IsIsoDateTime(options?: ValidationOptions): PropertyDecorator {
       validator: {
         validate: (value) => isIsoDateTime(value),
         defaultMessage: buildMessage(
-          (each) =>
-            `${each}$property must be an ISO 8601 date-time with a time zone, e.g. "2020-07-21T12:00:00+00:00"`,
+          (each) => `${each}$property must be an ISO 8601 date-time with a time zone, e.g. "2020-07-21T12:00:00+00:00"`,
           options,
         ),
       },

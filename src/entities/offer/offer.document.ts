@@ -139,11 +139,7 @@ export function offerCrossFieldProblems(doc: OfferDocument): { field: string; me
   if (doc.starts_at && doc.ends_at && Date.parse(doc.ends_at) <= Date.parse(doc.starts_at)) {
     problems.push({ field: 'ends_at', message: 'ends_at must be later than starts_at' });
   }
-  if (
-    doc.issuance_start_at &&
-    doc.issuance_end_at &&
-    Date.parse(doc.issuance_end_at) < Date.parse(doc.issuance_start_at)
-  ) {
+  if (doc.issuance_start_at && doc.issuance_end_at && Date.parse(doc.issuance_end_at) < Date.parse(doc.issuance_start_at)) {
     problems.push({ field: 'issuance_end_at', message: 'issuance_end_at must not be earlier than issuance_start_at' });
   }
   if (typeof doc.min_total === 'number' && typeof doc.max_total === 'number' && doc.max_total < doc.min_total) {

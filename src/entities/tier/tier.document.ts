@@ -1,13 +1,5 @@
 import { Type } from 'class-transformer';
-import {
-  IsArray,
-  IsDefined,
-  IsNumber,
-  IsOptional,
-  IsString,
-  MaxLength,
-  ValidateNested,
-} from 'class-validator';
+import { IsArray, IsDefined, IsNumber, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { EntityDocument, IsIntLike, IsLocalizedText } from '../import/validators';
 
 /**

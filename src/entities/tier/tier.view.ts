@@ -18,13 +18,11 @@ export function tierView(source: Record<string, unknown>): Tier {
     type: (source.type as string | undefined) ?? null,
     expirationType: (source.expiration_type as string | undefined) ?? null,
     levels: levels
-      .map(
-        (level): TierLevel => ({
-          id: String(level.id),
-          name: (level.name ?? {}) as Record<string, string>,
-          threshold: Number(level.threshold),
-        }),
-      )
+      .map((level): TierLevel => ({
+        id: String(level.id),
+        name: (level.name ?? {}) as Record<string, string>,
+        threshold: Number(level.threshold),
+      }))
       .sort((a, b) => a.threshold - b.threshold),
     document: source,
   };

@@ -1,4 +1,4 @@
-import { apiKeyHint, type KnownKeys } from '../../credentials/key-hint';
+import { apiKeyHint, type KnownKeys } from '../../common/key-hint';
 
 // The hint itself belongs to credentials (authentication shows it too); redaction re-exports it.
 export { apiKeyHint, type KnownKeys };

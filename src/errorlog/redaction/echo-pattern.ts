@@ -47,8 +47,16 @@ function charPattern(ch: string, everyChar: boolean): string {
   if (!everyChar && NEVER_ESCAPED.test(ch)) return ch;
   const alternatives = [literal(ch)];
   // An astral character is escaped as its two UTF-16 halves.
-  alternatives.push(utf16Units(ch).map((code) => `\\\\+u${hex(code, 4)}`).join(''));
-  alternatives.push(utf8Bytes(ch).map((byte) => `%${hex(byte, 2)}`).join(''));
+  alternatives.push(
+    utf16Units(ch)
+      .map((code) => `\\\\+u${hex(code, 4)}`)
+      .join(''),
+  );
+  alternatives.push(
+    utf8Bytes(ch)
+      .map((byte) => `%${hex(byte, 2)}`)
+      .join(''),
+  );
   const short = SHORT_ESCAPES[ch];
   if (short !== undefined) alternatives.push(`\\\\+${short}`);
   if (ch === ' ') alternatives.push('\\+');

@@ -57,9 +57,27 @@ export function redactGraphQLQueryWith(query: string, ctx: RedactionContext): st
 
 // graphql re-exports `Kind` through getters; reading them once here keeps them off the hot path.
 const {
-  ARGUMENT, OBJECT_FIELD, VARIABLE, VARIABLE_DEFINITION, DOCUMENT, OPERATION_DEFINITION, FRAGMENT_DEFINITION,
-  SELECTION_SET, FIELD, FRAGMENT_SPREAD, INLINE_FRAGMENT, DIRECTIVE, LIST, OBJECT, STRING, INT, FLOAT, BOOLEAN,
-  NULL, ENUM, NAME,
+  ARGUMENT,
+  OBJECT_FIELD,
+  VARIABLE,
+  VARIABLE_DEFINITION,
+  DOCUMENT,
+  OPERATION_DEFINITION,
+  FRAGMENT_DEFINITION,
+  SELECTION_SET,
+  FIELD,
+  FRAGMENT_SPREAD,
+  INLINE_FRAGMENT,
+  DIRECTIVE,
+  LIST,
+  OBJECT,
+  STRING,
+  INT,
+  FLOAT,
+  BOOLEAN,
+  NULL,
+  ENUM,
+  NAME,
 } = Kind;
 const { COMMENT } = TokenKind;
 

@@ -32,7 +32,11 @@ export interface KeyHinter {
  *
  * Undefined when there is nothing to look for.
  */
-export function keyHinter(presented: Iterable<string>, known: KnownKeys | undefined, secrets: Iterable<string> = []): KeyHinter | undefined {
+export function keyHinter(
+  presented: Iterable<string>,
+  known: KnownKeys | undefined,
+  secrets: Iterable<string> = [],
+): KeyHinter | undefined {
   const presentedMatcher = knownValueMatcher(presented, { replacement: apiKeyHint, everyChar: true });
   const secretsMatcher = knownValueMatcher(secrets);
   const lengths = known !== undefined && known.keyLengths.size > 0 ? known.keyLengths : undefined;

@@ -8,7 +8,15 @@ export const MASK = '***';
  * `creditCardNumber`. Over-masking a `tokenCount` is the cheaper mistake.
  */
 export const SENSITIVE_PARTS = [
-  'password', 'passwd', 'passphrase', 'pwd', 'secret', 'token', 'apikey', 'privatekey', 'cardnumber',
+  'password',
+  'passwd',
+  'passphrase',
+  'pwd',
+  'secret',
+  'token',
+  'apikey',
+  'privatekey',
+  'cardnumber',
 ] as const;
 
 /**

@@ -102,8 +102,7 @@ function walk(value: unknown, depth: number, seen: Seen, ctx: RedactionContext, 
     const source = value as Record<string, unknown>;
     for (const key of Object.keys(source)) {
       const child = source[key];
-      const next =
-        options.maskKeys && isSensitiveName(key) ? maskWhole(child, ctx) : walk(child, depth + 1, seen, ctx, options);
+      const next = options.maskKeys && isSensitiveName(key) ? maskWhole(child, ctx) : walk(child, depth + 1, seen, ctx, options);
       const name = options.mapKey ? options.mapKey(key) : key;
       if (name === '__proto__') {
         // Plain assignment would set the copy's prototype instead of an own key.

@@ -119,7 +119,10 @@ function trimAll(value: string): string {
 }
 
 function basicIso(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** Returns the headers to send: the input headers plus the date header (if absent) and the auth header. */

@@ -89,7 +89,10 @@ type AuthHelperConstructor = new (config: InternalConfig, currentDate: Date) => 
 type CanonicalizerConstructor = new (hashAlgo?: string) => {
   canonicalizeRequest(request: EscherAuthRequest, body: string | Buffer, headersToSign: string[]): string;
 };
-type SignerConstructor = new (config: InternalConfig, currentDate: Date) => {
+type SignerConstructor = new (
+  config: InternalConfig,
+  currentDate: Date,
+) => {
   getStringToSign(request: EscherAuthRequest, body: string | Buffer, headersToSign: string[]): string;
 };
 interface EscherUtils {
@@ -132,7 +135,10 @@ export function signRequestAt(
   const allHeadersToSign = escher.getHeadersToSign(headersToSign);
   const formattedDate = cfg.dateHeaderName.toLowerCase() === 'date' ? Utils.toHeaderDateFormat(date) : Utils.toLongDate(date);
   Utils.addDefaultHeaders(Utils.normalizeHeaders([[cfg.dateHeaderName, formattedDate]]), request);
-  request.headers.push([cfg.authHeaderName.toLowerCase(), new AuthHelper(cfg, date).generateHeader(request, body, allHeadersToSign)]);
+  request.headers.push([
+    cfg.authHeaderName.toLowerCase(),
+    new AuthHelper(cfg, date).generateHeader(request, body, allHeadersToSign),
+  ]);
   return request;
 }
 

@@ -84,7 +84,9 @@ function presignedClaim(request: EscherRequest, options: ServerVerifyOptions): S
     return fail('invalid_request', targetError(error));
   }
 
-  const missing = ['Algorithm', 'Credentials', 'Date', 'Expires', 'SignedHeaders', 'Signature'].find((n) => queryParam(query, name(n)) === undefined);
+  const missing = ['Algorithm', 'Credentials', 'Date', 'Expires', 'SignedHeaders', 'Signature'].find(
+    (n) => queryParam(query, name(n)) === undefined,
+  );
   if (missing) return fail('malformed_auth_header', `Could not parse presigned URL: ${name(missing)} is missing or repeated`);
 
   const parsed = parseAuthHeader(
@@ -98,7 +100,12 @@ function presignedClaim(request: EscherRequest, options: ServerVerifyOptions): S
   if (!algorithm.ok) return fail('wrong_algorithm', algorithm.reason, claimed.apiKey);
 
   const expires = queryParam(query, name('Expires'))!;
-  if (!/^\d{1,9}$/.test(expires)) return fail('malformed_auth_header', `Could not parse presigned URL: ${name('Expires')} must be a number of seconds`, claimed.apiKey);
+  if (!/^\d{1,9}$/.test(expires))
+    return fail(
+      'malformed_auth_header',
+      `Could not parse presigned URL: ${name('Expires')} must be a number of seconds`,
+      claimed.apiKey,
+    );
 
   // The signature parameter is the one thing not signed.
   const signed: ParsedUrlQuery = { ...query };

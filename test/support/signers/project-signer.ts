@@ -70,7 +70,13 @@ export function signEscherRequest(input: SignEscherRequestInput): SignEscherRequ
     bodyHash: hashHex(config.hashAlgo, input.body),
   });
   const shortDate = toShortDate(date);
-  const stringToSign = buildStringToSign(config.algoPrefix, config.hashAlgo, toLongDate(date), `${shortDate}/${config.credentialScope}`, canonicalRequest);
+  const stringToSign = buildStringToSign(
+    config.algoPrefix,
+    config.hashAlgo,
+    toLongDate(date),
+    `${shortDate}/${config.credentialScope}`,
+    canonicalRequest,
+  );
   const signingKey = deriveSigningKey(config.hashAlgo, config.algoPrefix, input.secret, shortDate, config.credentialScope);
   const authHeader = formatAuthHeader({
     algoPrefix: config.algoPrefix,

@@ -139,7 +139,11 @@ function requireAdmin(ctx: CommandContext, command: string): void {
 const ok: CommandHandler = () => ({});
 
 const noAuth: CommandHandler = () => {
-  throw new CommandError(18, 'AuthenticationFailed', 'Authentication is not supported by the MongoDB stand-in; connect without credentials');
+  throw new CommandError(
+    18,
+    'AuthenticationFailed',
+    'Authentication is not supported by the MongoDB stand-in; connect without credentials',
+  );
 };
 
 const whatsmyuri: CommandHandler = (_cmd, ctx: CommandContext) => ({ you: ctx.connection.remote });

@@ -56,7 +56,9 @@ const aggregate: CommandHandler = (cmd, ctx) => {
   const collection = typeof target === 'string' ? ctx.collections.get(target) : undefined;
   // A leading $match on _id narrows the input through the _id map; mingo still applies it.
   const first = stages[0];
-  const source = collection ? Array.from(collection.candidates(first && isPlainObject(first.$match) ? first.$match : undefined)) : [];
+  const source = collection
+    ? Array.from(collection.candidates(first && isPlainObject(first.$match) ? first.$match : undefined))
+    : [];
   const results = runPipeline(source, stages, queryEnv(ctx, cmd));
 
   const ns = `${ctx.dbName}.${typeof target === 'string' ? target : '$cmd.aggregate'}`;

@@ -66,5 +66,9 @@ function typeLabel(value: unknown): string {
 }
 
 function typeError(field: string, value: unknown, expected: string): CommandError {
-  return new CommandError(14, 'TypeMismatch', `BSON field '${field}' is the wrong type '${typeLabel(value)}', expected type '${expected}'`);
+  return new CommandError(
+    14,
+    'TypeMismatch',
+    `BSON field '${field}' is the wrong type '${typeLabel(value)}', expected type '${expected}'`,
+  );
 }

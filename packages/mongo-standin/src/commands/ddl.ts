@@ -10,8 +10,20 @@ import { setField } from '../own';
 
 // Fields every command may carry that are not collection options.
 const GENERIC_FIELDS = new Set([
-  '$db', 'lsid', '$clusterTime', 'txnNumber', 'autocommit', 'startTransaction', 'writeConcern',
-  'readConcern', '$readPreference', 'comment', 'maxTimeMS', 'apiVersion', 'apiStrict', 'apiDeprecationErrors',
+  '$db',
+  'lsid',
+  '$clusterTime',
+  'txnNumber',
+  'autocommit',
+  'startTransaction',
+  'writeConcern',
+  'readConcern',
+  '$readPreference',
+  'comment',
+  'maxTimeMS',
+  'apiVersion',
+  'apiStrict',
+  'apiDeprecationErrors',
 ]);
 
 function requireCollection(ctx: CommandContext, name: string): Collection {
@@ -132,7 +144,9 @@ const dropIndexes: CommandHandler = (cmd, ctx) => {
   const resolved = names.map((n) => {
     const spec = collection.findIndex(n);
     if (!spec) {
-      throw indexNotFound(typeof n === 'string' ? `index not found with name [${n}]` : `can't find index with key: ${JSON.stringify(n)}`);
+      throw indexNotFound(
+        typeof n === 'string' ? `index not found with name [${n}]` : `can't find index with key: ${JSON.stringify(n)}`,
+      );
     }
     if (spec.name === ID_INDEX_NAME) throw invalidOptions('cannot drop _id index');
     return spec.name;

@@ -21,7 +21,8 @@ const findAndModify: CommandHandler = (cmd, ctx) => {
   const returnNew = cmd.new === true;
   if (remove && cmd.update !== undefined) throw failedToParse('Cannot specify both an update and remove=true');
   if (remove && upsert) throw failedToParse('Cannot specify both upsert=true and remove=true');
-  if (remove && returnNew) throw failedToParse('Cannot specify both new=true and remove=true; \'remove\' always returns the deleted document');
+  if (remove && returnNew)
+    throw failedToParse("Cannot specify both new=true and remove=true; 'remove' always returns the deleted document");
   if (!remove && cmd.update === undefined) throw failedToParse('Either an update or remove=true must be specified');
 
   const env = queryEnv(ctx, cmd);

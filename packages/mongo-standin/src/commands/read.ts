@@ -3,14 +3,7 @@ import { badValue, failedToParse, typeMismatch } from '../errors';
 import { collectPathValues } from '../paths';
 import { projectDocuments, sortDocuments } from '../query';
 import { canonicalKey } from '../values';
-import {
-  collectionName,
-  nonNegative,
-  optionalArray,
-  optionalCount,
-  optionalDocument,
-  queryEnv,
-} from './args';
+import { collectionName, nonNegative, optionalArray, optionalCount, optionalDocument, queryEnv } from './args';
 import type { CommandHandler } from './context';
 
 const find: CommandHandler = (cmd, ctx) => {
@@ -69,9 +62,10 @@ const count: CommandHandler = (cmd, ctx) => {
   const limit = Math.abs(optionalCount(cmd, 'limit') ?? 0);
   const collection = ctx.collections.get(name);
   if (!collection) return { n: 0 };
-  const total = Object.keys(query).length === 0
-    ? collection.size
-    : collection.find(query, queryEnv(ctx, cmd), limit > 0 ? skip + limit : undefined).length;
+  const total =
+    Object.keys(query).length === 0
+      ? collection.size
+      : collection.find(query, queryEnv(ctx, cmd), limit > 0 ? skip + limit : undefined).length;
   const n = Math.max(0, total - skip);
   return { n: limit > 0 ? Math.min(n, limit) : n };
 };
@@ -99,4 +93,3 @@ const distinct: CommandHandler = (cmd, ctx) => {
 };
 
 export const readCommands: Record<string, CommandHandler> = { find, getMore, killCursors, count, distinct };
-

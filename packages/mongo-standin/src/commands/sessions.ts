@@ -9,11 +9,13 @@ const startSession: CommandHandler = () => ({
 });
 
 /** endSessions / killSessions: each listed session's transaction is aborted. */
-const endListed = (field: string): CommandHandler => (cmd, ctx) => {
-  const listed = cmd[field];
-  if (Array.isArray(listed)) for (const lsid of listed) ctx.sessions.end(lsid);
-  return {};
-};
+const endListed =
+  (field: string): CommandHandler =>
+  (cmd, ctx) => {
+    const listed = cmd[field];
+    if (Array.isArray(listed)) for (const lsid of listed) ctx.sessions.end(lsid);
+    return {};
+  };
 
 const endAll: CommandHandler = (_cmd, ctx) => {
   ctx.sessions.endAll();

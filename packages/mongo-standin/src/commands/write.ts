@@ -16,7 +16,11 @@ const WRITE_CONFLICT = 112;
  */
 function runBatch(statements: unknown[], ordered: boolean, run: (stmt: unknown, index: number) => void): BsonDocument[] {
   if (statements.length === 0 || statements.length > MAX_WRITE_BATCH) {
-    throw new CommandError(16, 'InvalidLength', `Write batch sizes must be between 1 and ${MAX_WRITE_BATCH}. Got ${statements.length} operations.`);
+    throw new CommandError(
+      16,
+      'InvalidLength',
+      `Write batch sizes must be between 1 and ${MAX_WRITE_BATCH}. Got ${statements.length} operations.`,
+    );
   }
   const writeErrors: BsonDocument[] = [];
   for (let index = 0; index < statements.length; index++) {
@@ -145,4 +149,3 @@ const remove: CommandHandler = (cmd, ctx) => {
 };
 
 export const writeCommands: Record<string, CommandHandler> = { insert, update, delete: remove };
-

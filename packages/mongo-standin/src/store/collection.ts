@@ -194,7 +194,11 @@ export class Collection {
       }
     }
     if (isPlainObject(spec.key) && '_id' in spec.key && Object.keys(spec.key).length === 1 && spec.unique === true) {
-      throw new CommandError(197, 'InvalidIndexSpecificationOption', "The field 'unique' is not valid for an _id index specification");
+      throw new CommandError(
+        197,
+        'InvalidIndexSpecificationOption',
+        "The field 'unique' is not valid for an _id index specification",
+      );
     }
     const index = new Index(spec);
     // The index is registered only once fully built, so a duplicate leaves nothing behind.
@@ -260,7 +264,12 @@ export class Collection {
 }
 
 /** The documents among `candidates` matching `filter`, stopping once `limit` are found. */
-export function findIn(candidates: Iterable<BsonDocument>, filter: unknown, env?: QueryEnv, limit = Number.POSITIVE_INFINITY): BsonDocument[] {
+export function findIn(
+  candidates: Iterable<BsonDocument>,
+  filter: unknown,
+  env?: QueryEnv,
+  limit = Number.POSITIVE_INFINITY,
+): BsonDocument[] {
   const matches = compileFilter(filter, env);
   const found: BsonDocument[] = [];
   for (const doc of candidates) {

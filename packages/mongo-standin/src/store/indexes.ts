@@ -41,13 +41,22 @@ export function normaliseIndexSpec(raw: unknown): IndexSpec {
     throw new CommandError(67, 'CannotCreateIndex', "Error in specification: the 'key' field must be a non-empty object");
   }
   for (const [field, dir] of Object.entries(key)) {
-    const valid = (typeof dir === 'number' && dir !== 0 && Number.isFinite(dir)) || (typeof dir === 'string' && INDEX_TYPES.has(dir));
+    const valid =
+      (typeof dir === 'number' && dir !== 0 && Number.isFinite(dir)) || (typeof dir === 'string' && INDEX_TYPES.has(dir));
     if (!valid || field === '') {
-      throw new CommandError(67, 'CannotCreateIndex', `Error in specification ${formatValue(raw)} :: caused by :: Values in the index key pattern can contain only non-zero numbers or index type strings`);
+      throw new CommandError(
+        67,
+        'CannotCreateIndex',
+        `Error in specification ${formatValue(raw)} :: caused by :: Values in the index key pattern can contain only non-zero numbers or index type strings`,
+      );
     }
   }
   if (typeof name !== 'string' || name === '') {
-    throw new CommandError(9, 'FailedToParse', "Error in specification: the 'name' field is a required property of an index specification");
+    throw new CommandError(
+      9,
+      'FailedToParse',
+      "Error in specification: the 'name' field is a required property of an index specification",
+    );
   }
   const { v: _v, ns: _ns, ...options } = raw;
   return { v: 2, key, name, ...options } as IndexSpec;

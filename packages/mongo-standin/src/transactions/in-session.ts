@@ -11,9 +11,18 @@ export type Run = (ctx: CommandContext) => BsonDocument;
 
 // What MongoDB accepts inside a multi-document transaction: CRUD, cursors, commit and abort.
 const ALLOWED_IN_TRANSACTION = new Set([
-  'find', 'getMore', 'killCursors', 'aggregate', 'distinct',
-  'insert', 'update', 'delete', 'findAndModify', 'findandmodify',
-  'commitTransaction', 'abortTransaction',
+  'find',
+  'getMore',
+  'killCursors',
+  'aggregate',
+  'distinct',
+  'insert',
+  'update',
+  'delete',
+  'findAndModify',
+  'findandmodify',
+  'commitTransaction',
+  'abortTransaction',
 ]);
 
 const PLAIN: LabelSituation = { inTransaction: false, isCommitOrAbort: false, retryableWrite: false };
@@ -47,7 +56,14 @@ export function runInSession(cmd: BsonDocument, name: string, ctx: CommandContex
   return retryableWrite(name, ctx, run, session, txnNumber);
 }
 
-function inTransaction(cmd: BsonDocument, name: string, ctx: CommandContext, run: Run, session: ServerSession, txnNumber: number): BsonDocument {
+function inTransaction(
+  cmd: BsonDocument,
+  name: string,
+  ctx: CommandContext,
+  run: Run,
+  session: ServerSession,
+  txnNumber: number,
+): BsonDocument {
   const isCommitOrAbort = name === 'commitTransaction' || name === 'abortTransaction';
   return attempt(
     () => {

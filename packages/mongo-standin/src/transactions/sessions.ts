@@ -1,9 +1,4 @@
-import {
-  conflictingOperationInProgress,
-  noSuchTransaction,
-  transactionCommitted,
-  transactionTooOld,
-} from '../errors';
+import { conflictingOperationInProgress, noSuchTransaction, transactionCommitted, transactionTooOld } from '../errors';
 import type { Store } from '../store/store';
 import { canonicalKey, type BsonDocument } from '../values';
 import { Transaction, type WriteLocks } from './transaction';
@@ -60,7 +55,9 @@ export class ServerSession {
   useForRetryableWrite(txnNumber: number): void {
     if (txnNumber < this.txnNumber) throw this.tooOld(txnNumber);
     if (txnNumber === this.txnNumber && this.transaction?.txnNumber === txnNumber) {
-      throw conflictingOperationInProgress(`Transaction number ${txnNumber} belongs to a multi-document transaction; send autocommit: false with it`);
+      throw conflictingOperationInProgress(
+        `Transaction number ${txnNumber} belongs to a multi-document transaction; send autocommit: false with it`,
+      );
     }
     if (txnNumber > this.txnNumber) this.advance(txnNumber);
   }

@@ -35,7 +35,10 @@ export class Transaction {
   ) {
     this.snapshot = store.journal.begin();
     // mongod aborts transactions older than transactionLifetimeLimitSeconds in the background.
-    this.timer = setTimeout(() => this.abort(`it ran longer than transactionLifetimeLimitSeconds (${lifetimeLimitSeconds})`), lifetimeLimitSeconds * 1000);
+    this.timer = setTimeout(
+      () => this.abort(`it ran longer than transactionLifetimeLimitSeconds (${lifetimeLimitSeconds})`),
+      lifetimeLimitSeconds * 1000,
+    );
     this.timer.unref();
   }
 

@@ -92,9 +92,7 @@ class CostWalker {
       if (selection.kind === Kind.FIELD) {
         cost += this.field(selection, parent, page);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        const type = selection.typeCondition
-          ? this.context.getSchema().getType(selection.typeCondition.name.value)
-          : parent;
+        const type = selection.typeCondition ? this.context.getSchema().getType(selection.typeCondition.name.value) : parent;
         if (type && isCompositeType(type)) cost += this.selectionSet(selection.selectionSet, type, page);
       } else {
         cost += this.fragment(selection.name.value, page);

@@ -50,10 +50,7 @@ const TOKEN_LIMIT = /^Syntax Error: Document contains more tha[nt] (\d+) tokens\
  * our extensions but replacing the code) and parser errors as GRAPHQL_PARSE_FAILED; this
  * gives both back the shape above. Returns undefined for every other error.
  */
-export function formatOperationLimitError(
-  formatted: GraphQLFormattedError,
-  error: unknown,
-): GraphQLFormattedError | undefined {
+export function formatOperationLimitError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError | undefined {
   const original = (error as { originalError?: unknown } | undefined)?.originalError;
   if (original instanceof OperationTooComplexError) {
     return shape(formatted, original);
