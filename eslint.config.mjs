@@ -9,7 +9,8 @@ import boundaries from 'eslint-plugin-boundaries';
  * types is still a cycle for the reader.
  */
 const LAYERS = [
-  ['common', 'logging', 'ip', 'escher'],
+  ['common', 'logging'],
+  ['ip', 'escher'],
   ['config'],
   ['db'],
   ['security', 'credentials'],
