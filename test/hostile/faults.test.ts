@@ -148,12 +148,32 @@ describe('a key is never echoed whole in a response', () => {
     const body = JSON.stringify({ query: '{ tiers { id } }' });
     const host = new URL(server.url).host;
     const sign = (key: string, secret: string) =>
-      signWithEscher({ method: 'POST', url: '/graphql', headers: { host, 'content-type': 'application/json' }, body, key, secret, apiStack: server.config.apiStack });
-    const wrongSecret = await httpCall(server.url, 'POST', '/graphql', { headers: sign(server.client.key, 'not-the-secret-0123456789'), body });
+      signWithEscher({
+        method: 'POST',
+        url: '/graphql',
+        headers: { host, 'content-type': 'application/json' },
+        body,
+        key,
+        secret,
+        apiStack: server.config.apiStack,
+      });
+    const wrongSecret = await httpCall(server.url, 'POST', '/graphql', {
+      headers: sign(server.client.key, 'not-the-secret-0123456789'),
+      body,
+    });
     const unknownKey = 'UnknownKey0123456789abcdXYZ9';
-    const unknown = await httpCall(server.url, 'POST', '/graphql', { headers: sign(unknownKey, 'whatever-secret-0123456789'), body });
-    const revoke = await server.as(server.admin).graphql('mutation($k: String!) { revokeApiCredential(key: $k) { key } }', { k: unknownKey });
-    for (const [result, key, status] of [[wrongSecret, server.client.key, 401], [unknown, unknownKey, 401], [revoke, unknownKey, 400]] as const) {
+    const unknown = await httpCall(server.url, 'POST', '/graphql', {
+      headers: sign(unknownKey, 'whatever-secret-0123456789'),
+      body,
+    });
+    const revoke = await server
+      .as(server.admin)
+      .graphql('mutation($k: String!) { revokeApiCredential(key: $k) { key } }', { k: unknownKey });
+    for (const [result, key, status] of [
+      [wrongSecret, server.client.key, 401],
+      [unknown, unknownKey, 401],
+      [revoke, unknownKey, 400],
+    ] as const) {
       assert.equal(result.status, status, result.text);
       const message = firstError(result).message;
       assert.ok(message.includes(`***${key.slice(-4)}`), message);
