@@ -31,7 +31,7 @@ const CANONICAL = 'dist/src/escher/canonical.js';
 const CLIENT_ADDRESS = 'dist/src/ip/client-address.js';
 const ADDRESS = 'dist/src/ip/address.js';
 const SECURITY_STORE = 'dist/src/security/security.store.js';
-const LOCKOUT = 'dist/src/security/lockout.js';
+const LOCKOUT = 'dist/src/auth/lockout.js';
 const REDACTION = 'dist/src/errorlog/redaction';
 const NAMES = `${REDACTION}/names.js`;
 const VALUE = `${REDACTION}/value.js`;
@@ -165,11 +165,11 @@ module.exports = [
 
   // ------------------------------------------------------------------------------------------
   // management: the MANAGEMENT endpoint, the lock-out guard, the module switches
-  // (src/security/root-field.ts, lockout.ts, security.store.ts, security.resolver.ts)
+  // (src/auth/root-field.ts, src/auth/lockout.ts, src/security/security.store.ts, src/management/security.resolver.ts)
   {
     id: 'management.operation-without-endpoint',
     rule: 'Management operations belong to the MANAGEMENT endpoint, so its IP filter and signature enforcement reach them.',
-    file: 'dist/src/security/root-field.js',
+    file: 'dist/src/auth/root-field.js',
     find: 'Object.freeze({ endpoint: api_endpoint_1.ApiEndpoint.MANAGEMENT, adminOnly: true })',
     replace: 'Object.freeze({ adminOnly: true })',
     tests: [T.management, T.http],
@@ -209,7 +209,7 @@ module.exports = [
   {
     id: 'management.lockout-not-guarded-on-remove',
     rule: 'Removing an IP filter entry is checked against locking out the caller, like adding one.',
-    file: 'dist/src/security/security.resolver.js',
+    file: 'dist/src/management/security.resolver.js',
     find: 'ctx.services.security.removeIpFilter(args.endpoint, args.entry, notLockingOut(ctx))',
     replace: 'ctx.services.security.removeIpFilter(args.endpoint, args.entry)',
     tests: [T.management],

@@ -81,6 +81,11 @@ function occurrences(text, find) {
 function prepare(mutant) {
   const file = path.join(ROOT, mutant.file);
   if (!fs.existsSync(file)) return { status: 'STALE', detail: `${mutant.file} does not exist (run npm run build)` };
+  // tsc never deletes the output of a source that moved: a mutant of such a leftover would
+  // test code nothing loads, and survive.
+  const source = mutant.file.replace(/^(?:packages\/[^/]+\/)?dist\//, (m) => m.slice(0, -'dist/'.length)).replace(/\.js$/, '.ts');
+  if (!fs.existsSync(path.join(ROOT, source)))
+    return { status: 'STALE', detail: `${source} no longer exists: ${mutant.file} is left over from an old build` };
   const original = fs.readFileSync(file);
   const text = original.toString('utf8');
   const count = occurrences(text, mutant.find);
