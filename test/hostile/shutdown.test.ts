@@ -1,13 +1,10 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import mongoose from 'mongoose';
 import { databaseUri, testMongo, uniqueDbName } from '../support/server';
 import { httpCall } from '../support/http';
+import { startProcess, waitFor } from '../support/process';
 
 /**
  * Issue 9 item 6, on the real process: SIGTERM closes idle and half-open connections at
@@ -16,7 +13,6 @@ import { httpCall } from '../support/http';
  * key has no role prefix and at least 128 bits.
  */
 
-const MAIN = resolve(process.cwd(), 'dist/src/main.js');
 const ADMIN_KEY = 'shutdown-admin-key-0001';
 const GRACE_MS = 2000;
 
@@ -24,24 +20,18 @@ after(async () => {
   await (await testMongo()).stop();
 });
 
-function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', DATA_DIR: mkdtempSync(join(tmpdir(), 'loyalty-')), PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  return { child, exited, output: () => output };
-}
+const start = startProcess;
 
-async function waitFor(predicate: () => boolean, ms: number) {
-  const started = Date.now();
-  while (!predicate()) {
-    if (Date.now() - started > ms) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 25));
-  }
+/** The server as deployed: its own database (MONGODB_URI), a bootstrap admin, the test's grace period. */
+function startWithDatabase(uri: string) {
+  return startProcess({
+    MONGODB_URI: uri,
+    ADMIN_API_KEY: ADMIN_KEY,
+    ADMIN_API_SECRET: 'shutdown-admin-secret-0123456789',
+    SECRETS_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'),
+    SHUTDOWN_GRACE_MS: String(GRACE_MS),
+    LOG_LEVEL: 'debug',
+  });
 }
 
 function open(url: string): Promise<Socket> {
@@ -57,14 +47,7 @@ const closed = (socket: Socket) => new Promise<void>((r) => (socket.destroyed ? 
 test('SIGTERM: half-open and idle connections closed at once, in-flight request finishes, error log flushed, exit 0', async () => {
   const mongo = await testMongo();
   const uri = databaseUri(mongo.uri, uniqueDbName('shutdown'));
-  const proc = start({
-    MONGODB_URI: uri,
-    ADMIN_API_KEY: ADMIN_KEY,
-    ADMIN_API_SECRET: 'shutdown-admin-secret-0123456789',
-    SECRETS_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'),
-    SHUTDOWN_GRACE_MS: String(GRACE_MS),
-    LOG_LEVEL: 'debug',
-  });
+  const proc = startWithDatabase(uri);
   const db = mongoose.createConnection(uri);
   try {
     await waitFor(() => proc.output().includes('loyalty API listening'), 20_000);
@@ -122,14 +105,7 @@ test('SIGTERM: half-open and idle connections closed at once, in-flight request 
 test('SIGTERM with a request that never finishes: cut after the grace period, still flushed and exit 0', async () => {
   const mongo = await testMongo();
   const uri = databaseUri(mongo.uri, uniqueDbName('shutdown'));
-  const proc = start({
-    MONGODB_URI: uri,
-    ADMIN_API_KEY: ADMIN_KEY,
-    ADMIN_API_SECRET: 'shutdown-admin-secret-0123456789',
-    SECRETS_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'),
-    SHUTDOWN_GRACE_MS: String(GRACE_MS),
-    LOG_LEVEL: 'debug',
-  });
+  const proc = startWithDatabase(uri);
   try {
     await waitFor(() => proc.output().includes('loyalty API listening'), 20_000);
     const url = /"url":"(http:\/\/[^"]+)\/graphql"/.exec(proc.output())![1];

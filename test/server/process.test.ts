@@ -1,34 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { httpCall } from '../support/http';
+import { startProcess, waitFor } from '../support/process';
 import { loadConfig } from '../../src/config/config';
 import { fixture } from '../support/fixtures';
 
-const MAIN = resolve(process.cwd(), 'dist/src/main.js');
-
-function run(env: Record<string, string>) {
-  const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', DATA_DIR: mkdtempSync(join(tmpdir(), 'loyalty-')), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  return { child, exited, output: () => output };
-}
-
-async function waitFor(predicate: () => boolean, ms: number) {
-  const started = Date.now();
-  while (!predicate()) {
-    if (Date.now() - started > ms) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const run = startProcess;
 
 test('npm start on the embedded default: says which database, serves, stops cleanly on SIGTERM', async () => {
   const proc = run({ PORT: '0', LOG_LEVEL: 'info' });
