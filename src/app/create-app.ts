@@ -28,6 +28,7 @@ import { ErrorLogService } from '../errorlog/errorlog.service';
 import { CustomerService } from '../customers/customer.service';
 import { guardRawFieldLookup } from '../db/raw-fields-guard';
 import { detectAtomicWrites } from '../db/transactions';
+import { withTimeout } from '../common/with-timeout';
 
 export interface App {
   readonly services: Services;
@@ -43,20 +44,6 @@ export interface AppOptions {
   config: Config;
   logger: Logger;
   mongoUri: string;
-}
-
-async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      work,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 export async function createApp({ config, logger, mongoUri }: AppOptions): Promise<App> {

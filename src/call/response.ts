@@ -24,3 +24,8 @@ export function graphqlErrorBody(message: string, code: string, requestId: strin
 export function restErrorBody(status: number, code: string, message: string, requestId: string): object {
   return { error: { status, code, message, requestId } };
 }
+
+/** What a client is told of a fault of the server: nothing internal, only the id to quote. */
+export function internalErrorMessage(requestId: string): string {
+  return `Internal server error (request id ${requestId})`;
+}

@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { Logger } from 'pino';
+import { withTimeout } from '../common/with-timeout';
 
 export type MongoProviderKind = 'uri' | 'mongod' | 'standin';
 
@@ -252,13 +253,4 @@ async function startMongod(binaryPath: string, version: string, dbName: string):
     },
     resume: () => replSet.start(),
   };
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms ${what}`)), ms);
-    timer.unref();
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -8,7 +8,7 @@ import { handleEntities } from '../entities/entities.rest';
 import { newCall, type Call, type CallResponse } from '../call/call';
 import { ApiEndpoint } from '../security/api-endpoint';
 import { BodyTooLargeError, ClientAbortedError, readBody } from './read-body';
-import { graphqlErrorBody, jsonResponse, restErrorBody } from '../call/response';
+import { graphqlErrorBody, internalErrorMessage, jsonResponse, restErrorBody } from '../call/response';
 import { CORS_HEADERS, writeResponse } from './respond';
 import { requestIdOf } from './request-id';
 
@@ -63,13 +63,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
       // A fault of the server itself: 500 with the request id, which the log line and the
       // error record both carry, so an integrator can quote it to an admin.
       logger.error({ err, requestId: call.requestId, path }, 'request failed');
-      return errorResponse(
-        path,
-        500,
-        'INTERNAL_SERVER_ERROR',
-        `Internal server error (request id ${call.requestId})`,
-        call.requestId,
-      );
+      return errorResponse(path, 500, 'INTERNAL_SERVER_ERROR', internalErrorMessage(call.requestId), call.requestId);
     }
   }
 
@@ -126,11 +120,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
       }
       logger.error({ err, requestId, path }, 'request failed');
       if (res.headersSent) res.destroy();
-      else
-        writeResponse(
-          res,
-          errorResponse(path, 500, 'INTERNAL_SERVER_ERROR', `Internal server error (request id ${requestId})`, requestId),
-        );
+      else writeResponse(res, errorResponse(path, 500, 'INTERNAL_SERVER_ERROR', internalErrorMessage(requestId), requestId));
     });
   });
 }

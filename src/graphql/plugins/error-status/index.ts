@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import type { RequestContext } from '../../context';
 
 const STATUS_BY_CODE: Record<string, number> = {
@@ -21,18 +21,16 @@ const STATUS_BY_CODE: Record<string, number> = {
  * server, or an error with no known code, is a 500: never a 200 without data (CONTRACT §1).
  */
 export function errorStatusPlugin(): ApolloServerPlugin<RequestContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ response }) {
-          if (response.body.kind !== 'single') return;
-          const { errors, data } = response.body.singleResult;
-          if (!errors?.length || (response.http.status ?? 200) !== 200) return;
-          if (data && Object.values(data).some((v) => v !== null)) return;
-          const internal = errors.some((e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR');
-          response.http.status = internal ? 500 : (STATUS_BY_CODE[String(errors[0].extensions?.code)] ?? 500);
-        },
-      };
+  // One set of listeners for every request: they keep no per-request state.
+  const listeners: GraphQLRequestListener<RequestContext> = {
+    async willSendResponse({ response }) {
+      if (response.body.kind !== 'single') return;
+      const { errors, data } = response.body.singleResult;
+      if (!errors?.length || (response.http.status ?? 200) !== 200) return;
+      if (data && Object.values(data).some((v) => v !== null)) return;
+      const internal = errors.some((e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR');
+      response.http.status = internal ? 500 : (STATUS_BY_CODE[String(errors[0].extensions?.code)] ?? 500);
     },
   };
+  return { requestDidStart: async () => listeners };
 }

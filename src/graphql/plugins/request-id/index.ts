@@ -1,18 +1,14 @@
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import type { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import type { RequestContext } from '../../context';
+import { internalErrorMessage } from '../../../call/response';
 
 const INTERNAL = 'INTERNAL_SERVER_ERROR';
 
 function isInternal(error: GraphQLError): boolean {
   const code = error.extensions?.code;
   return code === undefined || code === INTERNAL;
-}
-
-/** The message a client sees for a fault of ours: nothing internal, only the id to quote. */
-export function internalErrorMessage(requestId: string): string {
-  return `Internal server error (request id ${requestId})`;
 }
 
 /**
@@ -22,30 +18,28 @@ export function internalErrorMessage(requestId: string): string {
  * the id is added here, after formatting.
  */
 export function requestIdPlugin(logger: Logger): ApolloServerPlugin<RequestContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async didEncounterErrors({ contextValue, errors }) {
-          for (const error of errors) {
-            if (!isInternal(error)) continue;
-            logger.error(
-              { requestId: contextValue.call.requestId, err: error.originalError ?? error, path: error.path },
-              'unexpected error while executing an operation',
-            );
-          }
-        },
-        async willSendResponse({ contextValue, response }) {
-          if (response.body.kind !== 'single') return;
-          const errors = response.body.singleResult.errors;
-          if (!errors?.length) return;
-          const requestId = contextValue.call.requestId;
-          response.body.singleResult.errors = errors.map((error) => ({
-            ...error,
-            message: error.extensions?.code === INTERNAL ? internalErrorMessage(requestId) : error.message,
-            extensions: { ...error.extensions, requestId },
-          }));
-        },
-      };
+  // One set of listeners for every request: they keep no per-request state.
+  const listeners: GraphQLRequestListener<RequestContext> = {
+    async didEncounterErrors({ contextValue, errors }) {
+      for (const error of errors) {
+        if (!isInternal(error)) continue;
+        logger.error(
+          { requestId: contextValue.call.requestId, err: error.originalError ?? error, path: error.path },
+          'unexpected error while executing an operation',
+        );
+      }
+    },
+    async willSendResponse({ contextValue, response }) {
+      if (response.body.kind !== 'single') return;
+      const errors = response.body.singleResult.errors;
+      if (!errors?.length) return;
+      const requestId = contextValue.call.requestId;
+      response.body.singleResult.errors = errors.map((error) => ({
+        ...error,
+        message: error.extensions?.code === INTERNAL ? internalErrorMessage(requestId) : error.message,
+        extensions: { ...error.extensions, requestId },
+      }));
     },
   };
+  return { requestDidStart: async () => listeners };
 }
