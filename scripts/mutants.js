@@ -150,7 +150,7 @@ module.exports = [
     id: 'access.plugin-does-not-throw',
     rule: 'A refusal from the endpoint rules ends a GraphQL request before any resolver runs.',
     file: 'dist/src/graphql/plugins/authorization/index.js',
-    find: 'if (error)\n                        throw error;',
+    find: 'if (error)\n                throw error;',
     replace: 'if (error)\n                        void error;',
     tests: [T.management, T.http],
   },
