@@ -37,6 +37,8 @@ export interface App {
   readonly services: Services;
   readonly connection: Connection;
   readonly server: Server;
+  /** Runs every operation (graphql-jit, graphql-js where it must); its counters are for tests. */
+  readonly executor: CompiledExecutor;
   /** Listens on config.port/host (0 = random); resolves with the base URL. */
   listen(): Promise<string>;
   /** Stops accepting, lets requests in flight finish, then closes the database connection. */
@@ -155,6 +157,7 @@ export async function createApp({ config, logger, mongoUri }: AppOptions): Promi
     services,
     connection,
     server,
+    executor,
     listen: () =>
       new Promise((resolve, reject) => {
         server.once('error', reject);

@@ -1,5 +1,5 @@
 import type { ApolloServerOptionsWithGateway } from '@apollo/server';
-import { execute, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { execute, type DocumentNode, type ExecutionResult, type OperationDefinitionNode, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { LruMap } from '../common/lru-map';
 import type { RequestContext } from './context';
@@ -11,7 +11,7 @@ type GatewayRequest = Parameters<GatewayExecutor>[0];
 /** How many compiled plans one instance keeps; a plan is a few kB of generated code. */
 export const DEFAULT_COMPILED_PLANS = 500;
 
-type Plan = { kind: 'compiled'; query: CompiledQuery['query'] } | { kind: 'interpreted'; reason: string };
+type Plan = { kind: 'compiled'; query: CompiledQuery['query']; readOnly: boolean } | { kind: 'interpreted'; reason: string };
 
 /**
  * Runs every operation through graphql-jit: each distinct document (text + operation name) is
@@ -27,7 +27,12 @@ type Plan = { kind: 'compiled'; query: CompiledQuery['query'] } | { kind: 'inter
  *   then, for graphql-js's own error), so such calls get exactly graphql-js's answer;
  * - variables graphql-jit refuses: its messages and error shapes differ from graphql-js's,
  *   which Apollo recognises as BAD_USER_INPUT (400), so the call is run again through
- *   graphql-js, which coerces the variables itself (no resolver has run at that point).
+ *   graphql-js, which coerces the variables itself (no resolver has run at that point);
+ * - a query whose answer has errors: graphql-jit and graphql-js agree on data, paths,
+ *   extensions and null bubbling, but where several siblings fail under one parent that is
+ *   nulled, graphql-jit reports every failure and graphql-js only the first. A mutation keeps
+ *   graphql-jit's answer (running it twice would write twice); no mutation of this schema
+ *   returns a list of non-null objects whose fields can fail.
  */
 export class CompiledExecutor {
   private schema: GraphQLSchema | undefined;
@@ -59,7 +64,12 @@ export class CompiledExecutor {
     return this.plans.size;
   }
 
-  private planFor(document: DocumentNode, source: string | undefined, operationName: string | undefined): Plan {
+  private planFor(
+    document: DocumentNode,
+    source: string | undefined,
+    operationName: string | undefined,
+    request: { operation?: OperationDefinitionNode },
+  ): Plan {
     const key = source === undefined ? undefined : `${operationName ?? ''}\u0000${source}`;
     const cached = key === undefined ? undefined : this.plans.get(key);
     if (cached) {
@@ -68,7 +78,7 @@ export class CompiledExecutor {
     }
     const compiled = compileQuery(this.schema!, document, operationName);
     const plan: Plan = isCompiledQuery(compiled)
-      ? { kind: 'compiled', query: compiled.query }
+      ? { kind: 'compiled', query: compiled.query, readOnly: request.operation?.operation === 'query' }
       : { kind: 'interpreted', reason: compiled.errors?.[0]?.message ?? 'not compilable' };
     if (key !== undefined) this.plans.set(key, plan);
     return plan;
@@ -81,12 +91,14 @@ export class CompiledExecutor {
     const operationName = request.request.operationName ?? undefined;
     const contextValue = request.context;
     const variables = request.request.variables;
-    const plan = this.planFor(document, request.source, operationName);
+    const plan = this.planFor(document, request.source, operationName, request);
     if (plan.kind === 'compiled') {
       this.stats.compiled++;
       const result = await plan.query(undefined, contextValue, variables);
-      // Execution always sets `data`; its absence means the variables were refused.
-      if ('data' in result) return result as ExecutionResult;
+      // Execution always sets `data`; its absence means the variables were refused. A query
+      // that failed somewhere is run again by graphql-js (reads have no side effects; failures
+      // are off the fast path) so its errors are graphql-js's own to the letter.
+      if ('data' in result && !(plan.readOnly && result.errors?.length)) return result as ExecutionResult;
     }
     this.stats.interpreted++;
     return (await execute({
@@ -100,7 +112,7 @@ export class CompiledExecutor {
 
   /** Which path an operation takes, for tests: 'compiled' or the reason it is interpreted. */
   planKind(document: DocumentNode, source: string, operationName?: string): string {
-    const plan = this.planFor(document, source, operationName);
+    const plan = this.planFor(document, source, operationName, {});
     return plan.kind === 'compiled' ? 'compiled' : plan.reason;
   }
 }

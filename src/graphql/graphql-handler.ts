@@ -117,7 +117,8 @@ export async function handleGraphQL(apollo: ApolloServer<RequestContext>, servic
   const answer: CallResponse = { status, headers: outHeaders, body };
   if (cacheKey !== undefined) {
     const operation = cacheableOperationOf(call);
-    if (operation) {
+    // Refused calls (the plugin decides before authorization ends them) carry no marker.
+    if (operation && call.authorized) {
       cache.stats.misses++;
       if (status === 200 && call.authorized && body.startsWith('{"data":')) cache.set(cacheKey, generation!, operation, answer);
       answer.headers = { ...outHeaders, 'x-cache': 'MISS' };
