@@ -120,7 +120,9 @@ export async function handleGraphQL(apollo: ApolloServer<RequestContext>, servic
     // Refused calls (the plugin decides before authorization ends them) carry no marker.
     if (operation && call.authorized) {
       cache.stats.misses++;
-      if (status === 200 && call.authorized && body.startsWith('{"data":')) cache.set(cacheKey, generation!, operation, answer);
+      if (status === 200 && call.authorized && body.startsWith('{"data":')) {
+        answer.bytes = cache.set(cacheKey, generation!, operation, answer);
+      }
       answer.headers = { ...outHeaders, 'x-cache': 'MISS' };
     }
   }
