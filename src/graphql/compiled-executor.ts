@@ -14,6 +14,20 @@ export const DEFAULT_COMPILED_PLANS = 500;
 type Plan = { kind: 'compiled'; query: CompiledQuery['query']; readOnly: boolean } | { kind: 'interpreted'; reason: string };
 
 /**
+ * graphql-jit writes the literal arguments of a document into the generated code as a
+ * JavaScript object literal made by JSON.stringify: there a `"__proto__"` key sets the
+ * prototype instead of making a key, so a JSONObject literal `{ __proto__: … }` would reach
+ * the resolvers without it (the structural-key checks of imports and events must see it and
+ * refuse it), and strings carrying graphql-jit's `__MAGIC_` markers would turn into dates or
+ * NaN. Such documents run through graphql-js, which builds the values as data.
+ */
+function literalHazard(source: string): string | undefined {
+  if (source.includes('__proto__')) return 'a __proto__ key or string in the document (graphql-jit would drop the key)';
+  if (source.includes('__MAGIC_')) return "graphql-jit's __MAGIC_ markers in the document";
+  return undefined;
+}
+
+/**
  * Runs every operation through graphql-jit: each distinct document (text + operation name) is
  * compiled once into a plain JavaScript function, kept in a bounded LRU, so a repeated query
  * skips graphql-js's per-field interpretation (the bulk of a 50-offer page's cost). It is
@@ -22,6 +36,7 @@ type Plan = { kind: 'compiled'; query: CompiledQuery['query']; readOnly: boolean
  * formatError, the request-id and status plugins) runs unchanged around it.
  *
  * graphql-js remains the reference and answers where graphql-jit does not agree with it:
+ * - the document's literals cannot be written into generated code faithfully (`literalHazard`);
  * - the document does not compile: graphql-jit returns errors instead of a plan, e.g. for an
  *   `operationName` that names no operation of the document (Apollo still calls the executor
  *   then, for graphql-js's own error), so such calls get exactly graphql-js's answer;
@@ -75,6 +90,12 @@ export class CompiledExecutor {
     if (cached) {
       this.stats.hits++;
       return cached;
+    }
+    const unsafe = source === undefined ? 'no query text' : literalHazard(source);
+    if (unsafe) {
+      const plan: Plan = { kind: 'interpreted', reason: unsafe };
+      if (key !== undefined) this.plans.set(key, plan);
+      return plan;
     }
     const compiled = compileQuery(this.schema!, document, operationName);
     const plan: Plan = isCompiledQuery(compiled)

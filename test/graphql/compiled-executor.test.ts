@@ -179,6 +179,18 @@ describe('the API schema on the compiled path', () => {
     assert.equal(server.app.executor.stats.interpreted, interpreted + 1);
   });
 
+  test('a __proto__ key in a literal: graphql-js runs it, so the key reaches the resolver and is refused', async () => {
+    const query =
+      'mutation { importEntities(entity: TIER, documents: [{ id: "p", name: "P", account: "standard", tiers: [], __proto__: { x: 1 } }]) { ids } }';
+    assert.match(server.app.executor.planKind(parse(query), query), /__proto__/);
+    const result = await server.as(server.admin).graphql(query);
+    assert.equal(result.status, 400);
+    assert.equal(firstError(result).extensions.field, '__proto__');
+    const magic = '{ offers(filter: { type: "__MAGIC_NAN__57f286b9_4c20_487f_b409_79804ddcb4f8" }) { totalCount } }';
+    assert.match(server.app.executor.planKind(parse(magic), magic), /__MAGIC_/);
+    assert.equal(dataOf(await server.as(server.client).graphql(magic)).offers.totalCount, 0);
+  });
+
   test('the plan cache is bounded', () => {
     const executor = new CompiledExecutor(3);
     executor.gateway(buildApiSchema());
