@@ -8,6 +8,13 @@ export interface LoadTarget {
   path: string;
   headers: Record<string, string>;
   body?: string;
+  /**
+   * Every request a different body: each occurrence of `placeholder` in `body` becomes an
+   * ISO instant `startMs + n × stepMs`, n counting requests (bench/load-worker.ts).
+   */
+  vary?: { placeholder: string; startMs: number; stepMs: number };
+  /** Bodies sent in turn on each connection instead of `body` (e.g. one per customer). */
+  bodies?: string[];
 }
 
 export interface LoadResult {
@@ -34,15 +41,25 @@ function runAutocannon(options: autocannon.Options): Promise<autocannon.Result> 
   });
 }
 
+let varyBlocks = 0;
+
 /** Drives one target with autocannon in its own process and measures this process's CPU. */
-export async function load(target: LoadTarget, seconds: number, connections = 16): Promise<LoadResult> {
+export async function load(target: LoadTarget | (() => LoadTarget), seconds: number, connections = 16): Promise<LoadResult> {
+  if (typeof target === 'function') target = target();
   const before = process.cpuUsage();
   const result = await runAutocannon({
     url: target.url,
     connections,
     duration: seconds,
-    requests: [{ method: target.method, path: target.path, headers: target.headers, body: target.body }],
-  });
+    requests: (target.bodies ?? [target.body]).map((body) => ({
+      method: target.method,
+      path: target.path,
+      headers: target.headers,
+      body,
+    })),
+    // Each measurement its own block of instants, so no value repeats across measurements.
+    ...(target.vary ? { vary: { ...target.vary, startMs: target.vary.startMs + varyBlocks++ * 1e6 * target.vary.stepMs } } : {}),
+  } as autocannon.Options);
   const cpu = process.cpuUsage(before);
   return {
     serverUsPerRequest: (cpu.user + cpu.system) / Math.max(1, result.requests.total),
@@ -81,4 +98,41 @@ export async function compare(
     return { ...mid, p99: p99s[Math.floor(p99s.length / 2)] };
   };
   return { a: median(runs.a), b: median(runs.b), runs };
+}
+
+/**
+ * Several targets measured in turn, the order rotating every round (A B C D, B C D A, …) so
+ * drift on a shared machine spreads over all of them; medians of each (p99: median of the
+ * rounds' p99s). A function target is called before each measurement (fresh signatures).
+ */
+export async function compareAll(
+  targets: (LoadTarget | (() => LoadTarget))[],
+  options: { rounds: number; seconds: number; connections?: number },
+): Promise<{ medians: LoadResult[]; runs: LoadResult[][] }> {
+  const runs = targets.map(() => [] as LoadResult[]);
+  for (const target of targets) await load(target, 2, options.connections);
+  for (let round = 0; round < options.rounds; round++) {
+    for (let k = 0; k < targets.length; k++) {
+      const i = (k + round) % targets.length;
+      runs[i].push(await load(targets[i], options.seconds, options.connections));
+    }
+  }
+  return { medians: runs.map(medianOf), runs };
+}
+
+export function medianOf(list: LoadResult[]): LoadResult {
+  const sorted = [...list].sort((x, y) => x.rps - y.rps);
+  const mid = sorted[Math.floor(sorted.length / 2)];
+  const p99s = list.map((r) => r.p99).sort((x, y) => x - y);
+  const cpu = list.map((r) => r.serverUsPerRequest).sort((x, y) => x - y);
+  const statusCounts: Record<string, number> = {};
+  for (const r of list)
+    for (const [code, n] of Object.entries(r.statusCounts)) statusCounts[code] = (statusCounts[code] ?? 0) + n;
+  return {
+    ...mid,
+    p99: p99s[Math.floor(p99s.length / 2)],
+    serverUsPerRequest: cpu[Math.floor(cpu.length / 2)],
+    errors: list.reduce((n, r) => n + r.errors, 0),
+    statusCounts,
+  };
 }

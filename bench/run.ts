@@ -1,8 +1,6 @@
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ApolloServer } from '@apollo/server';
-import { startStandaloneServer } from '@apollo/server/standalone';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { loadConfig } from '../src/config/config';
 import { createLogger } from '../src/logging/logger';
@@ -13,7 +11,8 @@ import { createApp, type App } from '../src/app/create-app';
 import { antavoEscherConfig } from '../src/escher';
 import { signRequest } from '../test/support/signers/escher-signer';
 import { OFFERS_QUERY, aliasBomb } from '../test/support/queries';
-import { compare, load, type LoadResult, type LoadTarget } from './load';
+import { compare, compareAll, load, medianOf, type LoadResult, type LoadTarget } from './load';
+import { apolloCanned, apolloExecuting, mercuriusCanned, nodeHttpBytes, type Reference } from './reference-servers';
 import { authCost, benchRequests } from './auth-cost';
 
 /**
@@ -112,76 +111,164 @@ async function main() {
     `\nnpm run bench — ${ROUNDS} alternating rounds of ${SECONDS}s, ${CONNECTIONS} connections, medians; database: ${mongo.kind}\n`,
   );
 
-  const only = process.env.BENCH_ONLY; // entities | security | errorlog | limits
-  if (!only || only === 'entities') {
-    // 1. The project against Apollo Server alone, answering the same response from memory:
-    //    once configured like the project (cache-control plugin off), once with Apollo's defaults.
-    const canned = await gql(url, clientKey, OFFERS_QUERY);
-    console.log('offers(first: 50), every nested field selected');
-    for (const [label, plugins] of [
-      ['Apollo Server alone, same plugins as project', [ApolloServerPluginCacheControlDisabled()]],
-      ['Apollo Server alone, default plugins', []],
-    ] as const) {
-      const bare = new ApolloServer({
-        typeDefs: readFileSync(resolve(process.cwd(), 'schema.graphql'), 'utf8'),
-        resolvers: { Query: { offers: () => canned.offers } },
-        plugins: [...plugins],
-      });
-      const { url: bareUrl } = await startStandaloneServer(bare, { listen: { port: 0, host: '127.0.0.1' } });
-      const bareTarget: LoadTarget = {
-        url: bareUrl.replace(/\/$/, ''),
+  const only = process.env.BENCH_ONLY?.split(','); // entities | miss | customers | security | errorlog | limits
+  const runs = (part: string) => !only || only.includes(part);
+  const host = new URL(url).host;
+  const signed = (requestBody = body): LoadTarget => ({
+    ...plain,
+    body: requestBody,
+    // Signed once per measurement: a signature stays valid for the clock skew (300 s).
+    headers: {
+      ...(signRequest({
         method: 'POST',
-        path: '/',
-        headers: { 'content-type': 'application/json' },
-        body,
-      };
-      const entities = await compare(plain, bareTarget, { rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS });
-      assertStatuses('project', entities.a, 200);
-      assertStatuses('bare', entities.b, 200);
-      console.log(line('project (auth, cache, full pipeline)', entities.a));
-      console.log(line(label, entities.b));
-      console.log(ratio('project / bare', entities.a, entities.b));
-      await bare.stop();
-    }
-  }
-  if (!only || only === 'security') {
-    // 2. Fully secured against plain, same server: signed, IP filter of 1,000 entries, enforcement on.
-    const entries = Array.from({ length: 999 }, (_, i) => `10.${(i >> 8) & 255}.${i & 255}.0/24`);
-    entries.push('203.0.113.0/24');
-    // Written in one update (the mutation path is exercised by the tests, not timed here).
-    await app.services.security.model.updateOne(
-      { _id: 'settings' },
-      { $set: { 'endpoints.ENTITIES.ipFilters': entries } },
-      { upsert: true },
-    );
-    await app.services.security.changed();
-    await gql(
+        url: '/graphql',
+        headers: { host, 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.50' },
+        body: requestBody,
+        key: clientKey,
+        secret: clientSecret,
+        config: antavoEscherConfig('local'),
+      }) as Record<string, string>),
+    },
+  });
+  const setModules = (on: boolean) =>
+    gql(
       url,
       ADMIN_KEY,
-      'mutation { setSignatureEnforcement(endpoint: ENTITIES, enforced: true) { signatureCheckEnabled } }',
+      `mutation { a: setSecurityModule(module: IP_FILTER, enabled: ${on}) { ipFilterEnabled } b: setSecurityModule(module: SIGNATURE_CHECK, enabled: ${on}) { signatureCheckEnabled } }`,
     );
-    const setModules = (on: boolean) =>
-      gql(
-        url,
-        ADMIN_KEY,
-        `mutation { a: setSecurityModule(module: IP_FILTER, enabled: ${on}) { ipFilterEnabled } b: setSecurityModule(module: SIGNATURE_CHECK, enabled: ${on}) { signatureCheckEnabled } }`,
-      );
-    const host = new URL(url).host;
-    const signed = (): LoadTarget => ({
+  // Fully secured: an IP filter of 1,001 entries on ENTITIES (the client's the last), signature
+  // enforcement on; written in one update (the mutation path is exercised by the tests, not timed here).
+  const entries = Array.from({ length: 1000 }, (_, i) => `10.${(i >> 8) & 255}.${i & 255}.0/24`);
+  entries.push('203.0.113.0/24');
+  await app.services.security.model.updateOne(
+    { _id: 'settings' },
+    { $set: { 'endpoints.ENTITIES.ipFilters': entries } },
+    { upsert: true },
+  );
+  await app.services.security.changed();
+  await gql(url, ADMIN_KEY, 'mutation { setSignatureEnforcement(endpoint: ENTITIES, enforced: true) { signatureCheckEnabled } }');
+  const options = { rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS };
+
+  if (runs('entities')) {
+    // 1. The repeated query, fully secured, against three servers answering the same response
+    //    from memory: Apollo Server alone (same plugins), Fastify + Mercurius + graphql-jit, and
+    //    node:http writing the same bytes (the limit).
+    const canned = (await gql(url, clientKey, OFFERS_QUERY)).offers;
+    const bytes = await (await fetch(`${url}/graphql`, { method: 'POST', headers: plain.headers, body })).text();
+    const refs = [
+      await apolloCanned(canned, [ApolloServerPluginCacheControlDisabled()]),
+      await mercuriusCanned(canned),
+      await nodeHttpBytes(bytes),
+    ];
+    await setModules(true);
+    const target = (ref: Reference): LoadTarget => ({
       ...plain,
-      // Signed once per measurement: a signature stays valid for the clock skew (300 s).
-      headers: {
-        ...(signRequest({
-          method: 'POST',
-          url: '/graphql',
-          headers: { host, 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.50' },
-          body,
-          key: clientKey,
-          secret: clientSecret,
-          config: antavoEscherConfig('local'),
-        }) as Record<string, string>),
-      },
+      url: ref.url,
+      path: ref.path,
+      headers: { 'content-type': 'application/json' },
     });
+    const r = await compareAll([() => signed(), ...refs.map(target)], options);
+    await setModules(false);
+    const labels = [
+      'project, signed + 1,001 IP entries + enforced',
+      'Apollo Server alone, same plugins, canned',
+      'Fastify + Mercurius + graphql-jit, canned',
+      'node:http, same bytes (the limit)',
+    ];
+    r.medians.forEach((m, i) => assertStatuses(labels[i], m, 200));
+    console.log('offers(first: 50), every nested field, the same request repeated (project: response cache hits)');
+    r.medians.forEach((m, i) => console.log(line(labels[i], m)));
+    console.log(ratio('project / Apollo alone', r.medians[0], r.medians[1]));
+    console.log(ratio('project / Mercurius + jit (target ≥ 100%)', r.medians[0], r.medians[2]));
+    console.log(ratio('project / node:http (target ≥ 50%)', r.medians[0], r.medians[3]));
+    for (const ref of refs) await ref.stop();
+  }
+
+  if (runs('miss')) {
+    // 2. Every request a miss: the same query with a different activeAt on each request.
+    const missQuery = OFFERS_QUERY.replace('query Offers {', 'query Offers($at: DateTimeISO) {').replace(
+      'offers(first: 50)',
+      'offers(first: 50, filter: { activeAt: $at })',
+    );
+    const missBody = JSON.stringify({ query: missQuery, variables: { at: '@AT@' } });
+    const vary = { placeholder: '@AT@', startMs: Date.UTC(2026, 0, 1), stepMs: 1 };
+    const bare = await apolloExecuting(app, [ApolloServerPluginCacheControlDisabled()]);
+    const cache = app.services.responseCache;
+    const hitsBefore = cache.stats.hits;
+    const r = await compareAll(
+      [
+        { ...plain, body: missBody, vary },
+        { url: bare.url, path: bare.path, method: 'POST', headers: { 'content-type': 'application/json' }, body: missBody, vary },
+      ],
+      options,
+    );
+    assertStatuses('project, miss', r.medians[0], 200);
+    assertStatuses('Apollo executing', r.medians[1], 200);
+    console.log('\nthe same query, a different activeAt on every request (every request a miss), plain key');
+    console.log(line('project (graphql-jit, cache miss + store)', r.medians[0]));
+    console.log(line('Apollo Server alone, same plugins, graphql-js', r.medians[1]));
+    console.log(ratio('project / Apollo alone (target ≥ 120%)', r.medians[0], r.medians[1]));
+    console.log(
+      `  response cache hits meanwhile: ${cache.stats.hits - hitsBefore}; held: ${cache.size} entries, ${cache.bytes} bytes`,
+    );
+    await bare.stop();
+  }
+
+  if (runs('customers')) {
+    // 3. Customers: the answer needs the database; Apollo alone runs the same resolvers.
+    await gql(url, ADMIN_KEY, 'mutation($d: [JSONObject!]!) { importEntities(entity: TIER, documents: $d) { created } }', {
+      d: JSON.parse(readFileSync(resolve(process.cwd(), 'src/entities/fixtures/tiers.json'), 'utf8')),
+    });
+    const ids = Array.from({ length: 32 }, (_, i) => `bench-customer-${i}`);
+    for (const id of ids) {
+      await gql(
+        url,
+        clientKey,
+        `mutation { submitEvent(input: { customer: "${id}", action: "opt_in", data: { first_name: "B" } }) { accepted } }`,
+      );
+      await gql(
+        url,
+        clientKey,
+        `mutation { submitEvent(input: { customer: "${id}", action: "point_add", data: { points: 150 } }) { accepted } }`,
+      );
+    }
+    const read = ids.map((id) =>
+      JSON.stringify({
+        query: `query C($id: ID!) { customer(id: $id) { id score spendable tiers { tier { id } level { id threshold } next { id threshold } pointsToNext } } }`,
+        variables: { id },
+      }),
+    );
+    const write = ids.map((id) =>
+      JSON.stringify({
+        query: `mutation P($id: ID!) { submitEvent(input: { customer: $id, action: "point_add", data: { points: 1 } }) { accepted customer { score spendable } } }`,
+        variables: { id },
+      }),
+    );
+    const bare = await apolloExecuting(app, [ApolloServerPluginCacheControlDisabled()]);
+    const bareTarget = (bodies: string[]): LoadTarget => ({
+      url: bare.url,
+      path: bare.path,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      bodies,
+    });
+    for (const [label, bodies] of [
+      ['customer(id) with tier standing', read],
+      ['submitEvent point_add', write],
+    ] as const) {
+      const r = await compareAll([{ ...plain, bodies: [...bodies] }, bareTarget([...bodies])], options);
+      assertStatuses(`project, ${label}`, r.medians[0], 200);
+      assertStatuses(`Apollo, ${label}`, r.medians[1], 200);
+      console.log(`\n${label}, 32 customers in turn, plain key`);
+      console.log(line('project', r.medians[0]));
+      console.log(line('Apollo Server alone, same resolvers', r.medians[1]));
+      console.log(ratio('project / Apollo alone', r.medians[0], r.medians[1]));
+    }
+    await bare.stop();
+  }
+
+  if (runs('security')) {
+    // 4. Fully secured against plain, same server: the modules switched on and off.
     const rounds: { secured: LoadResult[]; plain: LoadResult[] } = { secured: [], plain: [] };
     for (let i = 0; i < ROUNDS; i++) {
       await setModules(true);
@@ -191,12 +278,12 @@ async function main() {
       const p = await compare(plain, plain, { rounds: 1, seconds: SECONDS, connections: CONNECTIONS });
       rounds.plain.push(p.a, p.b);
     }
-    const med = (list: LoadResult[]) => [...list].sort((x, y) => x.rps - y.rps)[Math.floor(list.length / 2)];
     rounds.secured.forEach((r) => assertStatuses('secured', r, 200));
+    rounds.plain.forEach((r) => assertStatuses('plain', r, 200));
     console.log('\nsame query, same server: fully secured vs plain key with the modules off');
-    console.log(line('secured (signed, 1,000 IP entries, enforced)', med(rounds.secured)));
-    console.log(line('plain key, modules off', med(rounds.plain)));
-    console.log(ratio('secured / plain', med(rounds.secured), med(rounds.plain)));
+    console.log(line('secured (signed, 1,001 IP entries, enforced)', medianOf(rounds.secured)));
+    console.log(line('plain key, modules off', medianOf(rounds.plain)));
+    console.log(ratio('secured / plain (target ≥ 95%)', medianOf(rounds.secured), medianOf(rounds.plain)));
     await setModules(false);
 
     const requests = benchRequests({ clientKey, clientSecret, host, body });
@@ -206,9 +293,9 @@ async function main() {
     await setModules(false);
     console.log('\nauthentication step per request, in process (median of 5 × 20,000 calls)');
     console.log(`  plain key, modules off:                       ${plainCost.toFixed(2)} µs`);
-    console.log(`  signed, 1,000-entry IP filter, enforced:      ${securedCost.toFixed(2)} µs`);
+    console.log(`  signed, 1,001-entry IP filter, enforced:      ${securedCost.toFixed(2)} µs`);
   }
-  if (!only || only === 'errorlog') {
+  if (runs('errorlog')) {
     // 3. Error log: a stream of failing calls (401s and validation errors), recording on vs off.
     // Two fresh instances that differ only in the switch, each with its own database.
     const { app: recording, url: recordingUrl } = await startApp(replaceDatabaseName(mongo.uri, 'bench_recording'));
@@ -265,7 +352,7 @@ async function main() {
     await recording.stop();
     await quiet.stop();
   }
-  if (!only || only === 'limits') {
+  if (runs('limits')) {
     // 4. Operation limits: alias bombs refused before they run, and what they do to everyone else.
     const bombTarget = (query: string): LoadTarget => ({ ...plain, body: JSON.stringify({ query }) });
     const issueBomb = bombTarget(aliasBomb(3000));

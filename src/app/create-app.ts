@@ -10,6 +10,9 @@ import type { Config } from '../config/config';
 import type { Services } from '../graphql/context';
 import type { RequestContext } from '../graphql/context';
 import { buildApiSchema } from '../graphql/schema';
+import { CompiledExecutor } from '../graphql/compiled-executor';
+import { ResponseCache } from '../graphql/response-cache';
+import { responseCachePlugin } from '../graphql/plugins/response-cache';
 import { createFormatError } from '../graphql/format-error';
 import { authorizationPlugin } from '../graphql/plugins/authorization';
 import { errorStatusPlugin } from '../graphql/plugins/error-status';
@@ -34,6 +37,8 @@ export interface App {
   readonly services: Services;
   readonly connection: Connection;
   readonly server: Server;
+  /** Runs every operation (graphql-jit, graphql-js where it must); its counters are for tests. */
+  readonly executor: CompiledExecutor;
   /** Listens on config.port/host (0 = random); resolves with the base URL. */
   listen(): Promise<string>;
   /** Stops accepting, lets requests in flight finish, then closes the database connection. */
@@ -89,11 +94,14 @@ export async function createApp({ config, logger, mongoUri }: AppOptions): Promi
     }),
     errorLog,
     customers,
+    responseCache: new ResponseCache(config.responseCacheMaxBytes, () => entities.generation),
   };
 
   const limits = operationLimits(config.operationLimits);
+  const executor = new CompiledExecutor();
   const apollo = new ApolloServer<RequestContext>({
-    schema: buildApiSchema(),
+    // graphql-jit instead of graphql-js for execution; everything around it is Apollo's as before.
+    gateway: executor.gateway(buildApiSchema()),
     // Measured before anything runs: tokens while parsing, the rest while validating.
     parseOptions: limits.parseOptions,
     validationRules: limits.validationRules,
@@ -114,6 +122,7 @@ export async function createApp({ config, logger, mongoUri }: AppOptions): Promi
       // more than doubled the cost of the nested offers query; see npm run bench).
       ApolloServerPluginCacheControlDisabled(),
       authorizationPlugin(),
+      responseCachePlugin(),
       requestIdPlugin(logger),
       errorStatusPlugin(),
     ],
@@ -148,6 +157,7 @@ export async function createApp({ config, logger, mongoUri }: AppOptions): Promi
     services,
     connection,
     server,
+    executor,
     listen: () =>
       new Promise((resolve, reject) => {
         server.once('error', reject);

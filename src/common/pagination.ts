@@ -123,16 +123,22 @@ function buildPage<R, N>(
 ): Page<N> {
   const shown = rows.length > size ? rows.slice(0, size) : rows;
   const nodes = shown.map(window.toNode);
-  const edges = shown.map((row, i) => ({ cursor: encodeCursor(window.keyOf(row)), node: nodes[i] }));
+  const cursorOf = (row: R | undefined) => (row === undefined ? null : encodeCursor(window.keyOf(row)));
+  let edges: Edge<N>[] | undefined;
   return {
     nodes,
-    edges,
+    // Cursors (JSON + base64url each) are encoded only when a client selects `edges`; most
+    // select `nodes`, and pageInfo needs only the first and the last.
+    get edges() {
+      edges ??= shown.map((row, i) => ({ cursor: encodeCursor(window.keyOf(row)), node: nodes[i] }));
+      return edges;
+    },
     totalCount: window.totalCount,
     pageInfo: {
       hasNextPage: rows.length > size,
       hasPreviousPage: window.hasPreviousPage,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
+      startCursor: cursorOf(shown[0]),
+      endCursor: cursorOf(shown[shown.length - 1]),
     },
   };
 }

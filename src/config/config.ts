@@ -39,6 +39,8 @@ export interface Config {
   shutdownGraceMs: number;
   /** Limits every GraphQL operation is measured against before it runs (CONTRACT §4). */
   operationLimits: OperationLimits;
+  /** Bound of the per-instance cache of whole tier/offer responses, in bytes; 0 = off. */
+  responseCacheMaxBytes: number;
 }
 
 export interface OperationLimits {
@@ -201,6 +203,7 @@ export function loadConfig(env: Env = process.env): Config {
     cachePollMs: int(env, 'CACHE_POLL_MS', 250, 20, 60000),
     seedFixtures: bool(env, 'SEED_FIXTURES', mongodbUri === undefined),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 5000, 0, 120_000),
+    responseCacheMaxBytes: int(env, 'RESPONSE_CACHE_MAX_BYTES', 32 * 1024 * 1024, 0, 64 * 1024 * 1024 * 1024),
     operationLimits: {
       depth: int(env, 'OPERATION_MAX_DEPTH', DEFAULT_OPERATION_LIMITS.depth, 1, 1000),
       aliases: int(env, 'OPERATION_MAX_ALIASES', DEFAULT_OPERATION_LIMITS.aliases, 0, 100_000),

@@ -4,6 +4,7 @@ import { Offer, OfferConnection } from './offer/offer.type';
 import { OfferFilter } from './offer/offer.filter.input';
 import { ApiEndpoint } from '../security/api-endpoint';
 import { RootField } from '../auth/root-field';
+import { CachedUntilRevision } from '../common/response-cache-hint';
 import { pageOfSorted, type Page } from '../common/pagination';
 import type { ResolverContext } from '../call/context';
 import type { EntityStore } from './entity.store';
@@ -15,24 +16,28 @@ type Context = ResolverContext<{ entities: EntityStore }>;
 export class EntitiesResolver {
   @Query(() => [Tier], { description: 'All tier structures.' })
   @RootField({ endpoint: ApiEndpoint.ENTITIES })
+  @CachedUntilRevision('entities')
   tiers(@Ctx() ctx: Context): Tier[] {
     return ctx.services.entities.tiers();
   }
 
   @Query(() => Tier, { nullable: true })
   @RootField({ endpoint: ApiEndpoint.ENTITIES })
+  @CachedUntilRevision('entities')
   tier(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Tier | undefined {
     return ctx.services.entities.tier(id);
   }
 
   @Query(() => Offer, { nullable: true })
   @RootField({ endpoint: ApiEndpoint.ENTITIES })
+  @CachedUntilRevision('entities')
   offer(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Offer | undefined {
     return ctx.services.entities.offers().get(id);
   }
 
   @Query(() => OfferConnection, { description: 'Offers ordered by id, filtered, in pages.' })
   @RootField({ endpoint: ApiEndpoint.ENTITIES })
+  @CachedUntilRevision('entities')
   offers(
     @Ctx() ctx: Context,
     @Arg('filter', () => OfferFilter, { nullable: true }) filter?: OfferFilter,

@@ -60,6 +60,14 @@ export class EntityStore extends PolledCache {
     this.logger.debug({ revision, tiers: tiers.length, offers: offerSources.length }, 'entity cache loaded');
   }
 
+  /**
+   * Identifies the data every read is served from: a new object whenever a reload installs
+   * a new generation. Whatever was computed from the entities is stale once it changes.
+   */
+  get generation(): object {
+    return this.snapshot;
+  }
+
   tiers(): Tier[] {
     return this.snapshot.tiers;
   }

@@ -6,6 +6,7 @@ import type { Authenticator } from '../auth/authenticate';
 import type { ErrorLogService } from '../errorlog/errorlog.service';
 import type { CustomerService } from '../customers/customer.service';
 import type { ResolverContext } from '../call/context';
+import type { ResponseCache } from './response-cache';
 
 /** The long-lived parts every request may use; one set per server instance. */
 export interface Services {
@@ -16,6 +17,8 @@ export interface Services {
   authenticator: Authenticator;
   errorLog: ErrorLogService;
   customers: CustomerService;
+  /** Whole tier/offer responses, in front of Apollo (graphql-handler.ts). */
+  responseCache: ResponseCache;
 }
 
 /** What every resolver receives (each one declares the slice of `services` it uses). */

@@ -77,3 +77,12 @@ export function operationAccess(
 export function endpointsOf(accesses: FieldAccess[]): ApiEndpoint[] {
   return [...new Set(accesses.flatMap((a) => (a.endpoint ? [a.endpoint] : [])))];
 }
+
+/** The names of the root fields an operation selects, through fragments (response cache). */
+export function rootFieldNames(document: DocumentNode, operation: OperationDefinitionNode): Set<string> {
+  const byName = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) byName.set(d.name.value, d);
+  const found = new Set<string>();
+  collectFieldNames(operation.selectionSet, byName, found, new Set());
+  return found;
+}

@@ -7,8 +7,9 @@ export function writeResponse(res: ServerResponse, response: CallResponse): void
     res.end();
     return;
   }
-  res.writeHead(response.status, { ...response.headers, 'content-length': Buffer.byteLength(response.body) });
-  res.end(response.body);
+  const payload = response.bytes ?? response.body;
+  res.writeHead(response.status, { ...response.headers, 'content-length': Buffer.byteLength(payload) });
+  res.end(payload);
 }
 
 export const CORS_HEADERS: Record<string, string> = {
