@@ -1,6 +1,14 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dataOf, firstError, startTestServer, uniqueDbName, type TestCredential, type TestServer } from '../support/server';
+import {
+  dataOf,
+  firstError,
+  startTestServer,
+  testMongo,
+  uniqueDbName,
+  type TestCredential,
+  type TestServer,
+} from '../support/server';
 import type { HttpResult } from '../support/http';
 import { loadConfig } from '../../src/config/config';
 
@@ -302,5 +310,42 @@ describe('failed authentications per address', () => {
       await admin.graphql(`{ errorLogs(filter: { errorCode: "UNAUTHENTICATED" }) { totalCount } }`),
     ).errorLogs;
     assert.equal(unauthenticated.totalCount, 61);
+  });
+});
+
+describe('without the database', () => {
+  const WINDOW_MS = 20_000;
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer({
+      configure: (config) => {
+        config.rateLimits.windowMs = WINDOW_MS;
+      },
+    });
+  });
+  after(() => server.stop());
+
+  test('an instance keeps limiting on its own counts, on top of the fleet total it last read', async (t) => {
+    const mongo = await testMongo();
+    if (mongo.kind === 'uri') {
+      t.skip('the database of MONGODB_URI cannot be stopped by the test');
+      return;
+    }
+    // In force on this instance when the answer comes back.
+    dataOf(await server.as(server.admin).graphql(SET_LIMIT, { key: server.client.key, n: 5 }));
+    await roomInWindow(WINDOW_MS, 12_000);
+    const client = server.as(server.client);
+    assert.equal((await client.graphql(TIERS)).status, 200);
+    assert.equal((await client.graphql(TIERS)).status, 200);
+    await server.app.rateLimiter.syncNow();
+    await mongo.suspend();
+    try {
+      await server.app.rateLimiter.syncNow(); // fails: the instance is on its own now
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) statuses.push((await client.graphql(TIERS)).status);
+      assert.deepEqual(statuses, [200, 200, 200, 429, 429]);
+    } finally {
+      await mongo.resume();
+    }
   });
 });
