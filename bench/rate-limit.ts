@@ -4,6 +4,40 @@ import { antavoEscherConfig } from '../src/escher';
 import { signRequest } from '../test/support/signers/escher-signer';
 import { OFFERS_QUERY } from '../test/support/queries';
 import { compare, type LoadResult, type LoadTarget } from './load';
+import { newCall } from '../src/call/call';
+
+function limiterCost(app: App): number {
+  const credential = app.services.credentials.lookup('bench-admin-key-0001');
+  if (credential.status !== 'active') throw new Error('bench admin key not found');
+  const auth = {
+    credential: credential.credential,
+    method: 'key' as const,
+    client: undefined,
+    keyHint: '***0001',
+    failure: undefined,
+  };
+  const samples: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < 100_000; i++) {
+      const call = newCall('bench', {
+        method: 'POST',
+        url: '/graphql',
+        path: '/graphql',
+        search: '',
+        headers: {},
+        body: Buffer.alloc(0),
+        socketAddress: '127.0.0.1',
+      });
+      call.auth = auth;
+      if (app.rateLimiter.admit(call)) throw new Error('refused');
+      call.response = { status: 200, headers: {}, body: '' };
+      app.rateLimiter.finish(call);
+    }
+    samples.push(Number(process.hrtime.bigint() - started) / 1000 / 100_000);
+  }
+  return samples.sort((a, b) => a - b)[2];
+}
 
 /** What run.ts lends this case (kept there so the cases share one way of starting a server). */
 export interface RateLimitBenchDeps {
@@ -80,11 +114,14 @@ export async function rateLimitBench(deps: RateLimitBenchDeps): Promise<void> {
     const bad = Object.keys(r.statusCounts).filter((code) => code !== '200');
     if (bad.length > 0 || r.errors > 0) throw new Error(`${label}: unexpected statuses ${JSON.stringify(r.statusCounts)}`);
   }
+  // The limiter's own steps, in process: what every call pays for them.
+  const limiterUs = limiterCost(on.app);
   const counted = await on.app.connection.collection('rate_limit_windows').find().toArray();
   console.log('\nfully secured offers query (signed, 1,000 IP entries, enforced): rate limits on vs off');
   console.log(deps.line('rate limits on (counted, shared)', result.a));
   console.log(deps.line('rate limits off', result.b));
   console.log(deps.ratio('on / off', result.a, result.b));
+  console.log(`  limiter steps (admit + finish) per call, in process: ${limiterUs.toFixed(2)} µs (median of 5 × 100,000)`);
   console.log(`  calls counted in the shared window documents: ${counted.reduce((sum, doc) => sum + (doc.count as number), 0)}`);
   await on.app.stop();
   await off.app.stop();
