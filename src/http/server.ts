@@ -42,8 +42,8 @@ function errorResponse(path: string, status: number, code: string, message: stri
 
 /**
  * The request path, top to bottom: request id → route → read the body (413) → authenticate
- * → rate limits (429) → the GraphQL or Entities handler answers → rate-limit headers → this layer writes the answer → the finished
- * call goes to the error log. Plain node:http: the raw body bytes are needed for
+ * → rate limits (429) → the GraphQL or Entities handler answers → rate-limit headers → this
+ * layer writes the answer → the finished call goes to the error log. Plain node:http: the raw body bytes are needed for
  * signatures, and five routes do not justify a framework.
  */
 export function createHttpServer(options: HttpServerOptions): Server {
