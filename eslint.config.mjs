@@ -16,7 +16,7 @@ const LAYERS = [
   ['security', 'credentials'],
   ['auth'],
   ['call'],
-  ['entities', 'errorlog'],
+  ['entities', 'errorlog', 'rate-limit'],
   ['customers', 'management'],
   ['graphql'],
   ['http'],

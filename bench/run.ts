@@ -14,6 +14,7 @@ import { OFFERS_QUERY, aliasBomb } from '../test/support/queries';
 import { compare, compareAll, load, medianOf, type LoadResult, type LoadTarget } from './load';
 import { apolloCanned, apolloExecuting, mercuriusCanned, nodeHttpBytes, type Reference } from './reference-servers';
 import { authCost, benchRequests } from './auth-cost';
+import { rateLimitBench } from './rate-limit';
 
 /**
  * `npm run bench`: every comparison runs both sides in the same process and the same run,
@@ -40,6 +41,9 @@ async function startApp(mongoUri: string, env: Record<string, string> = {}): Pro
     SECRETS_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
     LOG_LEVEL: 'error',
     TRUST_PROXY: '127.0.0.1',
+    // The other cases measure other things at full speed; BENCH_ONLY=ratelimit measures the limits.
+    RATE_LIMIT_PER_MINUTE: '0',
+    AUTH_FAILURES_PER_MINUTE: '0',
     ...env,
   });
   const app = await createApp({ config, logger: createLogger({ level: 'error' }), mongoUri });
@@ -111,7 +115,7 @@ async function main() {
     `\nnpm run bench — ${ROUNDS} alternating rounds of ${SECONDS}s, ${CONNECTIONS} connections, medians; database: ${mongo.kind}\n`,
   );
 
-  const only = process.env.BENCH_ONLY?.split(','); // entities | miss | customers | security | errorlog | limits
+  const only = process.env.BENCH_ONLY?.split(','); // entities | miss | customers | security | errorlog | limits | ratelimit
   const runs = (part: string) => !only || only.includes(part);
   const host = new URL(url).host;
   const signed = (requestBody = body): LoadTarget => ({
@@ -421,6 +425,20 @@ async function main() {
         `  ${bombers} bomb connection${bombers > 1 ? 's' : ''} / alone: cheap p50 ${medianOf(runs.cheap, 'p50')} vs ${medianOf(alone, 'p50')} ms, p99 ${medianOf(runs.cheap, 'p99')} vs ${medianOf(alone, 'p99')} ms, throughput ${((medianOf(runs.cheap, 'rps') / medianOf(alone, 'rps')) * 100).toFixed(1)}%`,
       );
     }
+  }
+  if (runs('ratelimit')) {
+    await rateLimitBench({
+      mongoUri: mongo.uri,
+      adminKey: ADMIN_KEY,
+      startApp,
+      gql,
+      offers: offers(200),
+      rounds: ROUNDS,
+      seconds: SECONDS,
+      connections: CONNECTIONS,
+      line,
+      ratio,
+    });
   }
   await app.stop();
   mongo.stop();

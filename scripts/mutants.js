@@ -6,7 +6,7 @@
  * `npm run mutation -- --list` shows which mutants went stale. `tests` are the test files that
  * are expected to catch the bug, cheapest first (the run stops at the first failure).
  *
- * Groups (id prefix): access, management, signature, ip, redaction.
+ * Groups (id prefix): access, management, signature, ip, redaction, ratelimit.
  */
 
 const T = {
@@ -20,6 +20,8 @@ const T = {
   redaction: 'dist/test/errorlog/redaction.test.js',
   redactionKeys: 'dist/test/hostile/redaction-keys.test.js',
   errorlogHttp: 'dist/test/errorlog/errorlog-http.test.js',
+  windowCounters: 'dist/test/rate-limit/window-counters.test.js',
+  rateLimitHttp: 'dist/test/rate-limit/rate-limit-http.test.js',
   recorder: 'dist/test/errorlog/recorder.test.js',
 };
 
@@ -45,6 +47,8 @@ const ECHO_PATTERN = `${REDACTION}/echo-pattern.js`;
 const REQUEST = `${REDACTION}/request.js`;
 const REQUEST_PARAMS = 'dist/src/errorlog/request-params.js';
 const BUILD_RECORD = 'dist/src/errorlog/build-record.js';
+const RATE_LIMITER = 'dist/src/rate-limit/rate-limiter.js';
+const WINDOW_COUNTERS = 'dist/src/rate-limit/window-counters.js';
 
 module.exports = [
   // ------------------------------------------------------------------------------------------
@@ -815,5 +819,48 @@ module.exports = [
     find: "const safeKey = key.replaceAll('\\u0000', '\\\\u0000');",
     replace: 'const safeKey = key;',
     tests: [T.recorder],
+  },
+
+  // ------------------------------------------------------------------------------------------
+  // ratelimit: the limits of CONTRACT §4 "Rate limits" (src/rate-limit/, errorlog/refusal-log.ts)
+  {
+    id: 'ratelimit.share-ignored',
+    rule: 'After a read, an instance admits only its share of what the fleet has left, so instances cannot each spend the rest.',
+    file: WINDOW_COUNTERS,
+    find: 'return WindowCounters.estimate(counter) < limit && counter.sinceShare < counter.share;',
+    replace: 'return WindowCounters.estimate(counter) < limit;',
+    tests: [T.windowCounters],
+  },
+  {
+    id: 'ratelimit.unsent-counts-lost',
+    rule: 'Counts that could not be sent while the database is away still count (the instance limits on its own counts).',
+    file: WINDOW_COUNTERS,
+    find: 'counter.unsynced += counter.sending;',
+    replace: 'void 0;',
+    tests: [T.windowCounters, T.rateLimitHttp],
+  },
+  {
+    id: 'ratelimit.failures-not-counted',
+    rule: 'Every 401 counts against the client address, so guessing keys is limited.',
+    file: RATE_LIMITER,
+    find: 'if (response.status === 401 && failuresLimit > 0 && call.auth?.client) {',
+    replace: 'if (response.status === 4010 && failuresLimit > 0 && call.auth?.client) {',
+    tests: [T.rateLimitHttp],
+  },
+  {
+    id: 'ratelimit.valid-key-from-guessing-address',
+    rule: 'An address over its failed authentications is refused for valid keys too: a right guess must not show as a 200.',
+    file: RATE_LIMITER,
+    find: 'if (failuresLimit > 0 && auth?.client) {',
+    replace: 'if (failuresLimit > 0 && auth?.client && !auth.credential) {',
+    tests: [T.rateLimitHttp],
+  },
+  {
+    id: 'ratelimit.refusals-logged-one-by-one',
+    rule: 'Rate-limit refusals are one error-log record per key (or address) and minute, with their count.',
+    file: 'dist/src/errorlog/errorlog.service.js',
+    find: 'if (rateLimit?.refused) {',
+    replace: 'if (false) {',
+    tests: [T.rateLimitHttp],
   },
 ];

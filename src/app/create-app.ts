@@ -32,6 +32,7 @@ import { CustomerService } from '../customers/customer.service';
 import { guardRawFieldLookup } from '../db/raw-fields-guard';
 import { detectAtomicWrites } from '../db/transactions';
 import { withTimeout } from '../common/with-timeout';
+import { RateLimiter } from '../rate-limit/rate-limiter';
 
 export interface App {
   readonly services: Services;
@@ -39,6 +40,7 @@ export interface App {
   readonly server: Server;
   /** Runs every operation (graphql-jit, graphql-js where it must); its counters are for tests. */
   readonly executor: CompiledExecutor;
+  readonly rateLimiter: RateLimiter;
   /** Listens on config.port/host (0 = random); resolves with the base URL. */
   listen(): Promise<string>;
   /** Stops accepting, lets requests in flight finish, then closes the database connection. */
@@ -75,7 +77,15 @@ export async function createApp({ config, logger, mongoUri }: AppOptions): Promi
     knownKeys: credentials,
   });
   const customers = new CustomerService(connection, logger, atomic);
-  await Promise.all([entities.start(), security.start(), credentials.start(), errorLog.start(), customers.start()]);
+  const rateLimiter = new RateLimiter(connection, config.rateLimits, logger);
+  await Promise.all([
+    entities.start(),
+    security.start(),
+    credentials.start(),
+    errorLog.start(),
+    customers.start(),
+    rateLimiter.start(),
+  ]);
   revisions.start();
   if (config.adminApiKey && config.adminApiSecret) {
     await credentials.ensure(config.adminApiKey, config.adminApiSecret, 'Bootstrap admin', 'ADMIN');
@@ -145,6 +155,7 @@ export async function createApp({ config, logger, mongoUri }: AppOptions): Promi
     bodyLimitBytes: config.bodyLimitBytes,
     isReady,
     onCallDone: (call) => errorLog.callDone(call),
+    rateLimiter,
   });
   server.keepAliveTimeout = 5000;
   // A client that trickles its headers or body must not hold a socket (and shutdown) for
@@ -158,6 +169,7 @@ export async function createApp({ config, logger, mongoUri }: AppOptions): Promi
     connection,
     server,
     executor,
+    rateLimiter,
     listen: () =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -185,6 +197,7 @@ export async function createApp({ config, logger, mongoUri }: AppOptions): Promi
       await closed;
       logger.debug('http server closed');
       await apollo.stop();
+      await rateLimiter.stop();
       await errorLog.stop();
       logger.debug('error log flushed');
       await connection.close();

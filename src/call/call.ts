@@ -35,8 +35,27 @@ export interface Call {
    */
   authorized: boolean;
   response: CallResponse | undefined;
+  /** The rate limit the call was measured against (src/rate-limit/), if any applied. */
+  rateLimit: RateLimitNote | undefined;
+}
+
+/** What the rate limiter decided for a call, for its headers and the error log. */
+export interface RateLimitNote {
+  /** Whose budget: a key's digest or a client address (never the key itself). */
+  subject: string;
+  /** True when the call was refused with 429: the error log folds such calls into one record per subject and minute. */
+  refused: boolean;
 }
 
 export function newCall(requestId: string, request: RawRequest): Call {
-  return { requestId, request, auth: undefined, endpoints: [], operationName: undefined, authorized: false, response: undefined };
+  return {
+    requestId,
+    request,
+    auth: undefined,
+    endpoints: [],
+    operationName: undefined,
+    authorized: false,
+    response: undefined,
+    rateLimit: undefined,
+  };
 }

@@ -41,6 +41,22 @@ export interface Config {
   operationLimits: OperationLimits;
   /** Bound of the per-instance cache of whole tier/offer responses, in bytes; 0 = off. */
   responseCacheMaxBytes: number;
+  /** Per-key and per-address call limits (CONTRACT §4 "Rate limits"). */
+  rateLimits: RateLimitSettings;
+}
+
+export interface RateLimitSettings {
+  /** Calls per window for a key without an override; 0 = no limit. */
+  perKey: number;
+  /** Failed authentications per window from one client address; 0 = no limit. */
+  authFailuresPerAddress: number;
+  /** How often each instance adds its counts to the shared ones and reads the fleet's totals. */
+  syncMs: number;
+  /**
+   * The window the limits count in: a minute. Not an environment variable (the public limits
+   * are per minute); tests shorten it to see a window end.
+   */
+  windowMs: number;
 }
 
 export interface OperationLimits {
@@ -211,6 +227,12 @@ export function loadConfig(env: Env = process.env): Config {
       tokens: int(env, 'OPERATION_MAX_TOKENS', DEFAULT_OPERATION_LIMITS.tokens, 1, 10_000_000),
       directives: int(env, 'OPERATION_MAX_DIRECTIVES', DEFAULT_OPERATION_LIMITS.directives, 0, 100_000),
       cost: int(env, 'OPERATION_MAX_COST', DEFAULT_OPERATION_LIMITS.cost, 1, Number.MAX_SAFE_INTEGER),
+    },
+    rateLimits: {
+      perKey: int(env, 'RATE_LIMIT_PER_MINUTE', 1500, 0, 1_000_000_000),
+      authFailuresPerAddress: int(env, 'AUTH_FAILURES_PER_MINUTE', 60, 0, 1_000_000_000),
+      syncMs: int(env, 'RATE_LIMIT_SYNC_MS', 250, 20, 10_000),
+      windowMs: 60_000,
     },
   };
 }

@@ -10,6 +10,8 @@ export interface CredentialDoc {
   sealedSecret: string;
   createdAt: Date;
   revokedAt: Date | null;
+  /** Calls per minute for this key; null or absent: the server's default (RATE_LIMIT_PER_MINUTE); 0: none. */
+  rateLimitPerMinute?: number | null;
 }
 
 const credentialSchema = new Schema<CredentialDoc>(
@@ -20,6 +22,7 @@ const credentialSchema = new Schema<CredentialDoc>(
     sealedSecret: { type: String, required: true },
     createdAt: { type: Date, required: true },
     revokedAt: { type: Date, default: null },
+    rateLimitPerMinute: { type: Number, default: null },
   },
   { collection: 'api_credentials', versionKey: false, _id: false, id: false },
 );

@@ -13,6 +13,8 @@ export interface ActiveCredential {
   role: Role;
   /** Decrypted, in memory only: the signature check needs it on every signed request. */
   secret: string;
+  /** The key's own calls-per-minute limit; null: the server's default. */
+  rateLimitPerMinute: number | null;
 }
 
 export type CredentialLookup = { status: 'active'; credential: ActiveCredential } | { status: 'revoked' } | { status: 'unknown' };
@@ -47,6 +49,7 @@ export function toApiCredential(doc: CredentialDoc): ApiCredential {
     role: doc.role as CredentialRole,
     createdAt: doc.createdAt,
     revokedAt: doc.revokedAt ?? null,
+    rateLimitPerMinute: doc.rateLimitPerMinute ?? null,
   };
 }
 
@@ -84,7 +87,13 @@ export class CredentialStore extends PolledCache implements KnownKeys {
       }
       try {
         const secret = this.box.open(doc.sealedSecret, doc._id);
-        active.set(digest(doc._id), { key: doc._id, name: doc.name, role: doc.role, secret });
+        active.set(digest(doc._id), {
+          key: doc._id,
+          name: doc.name,
+          role: doc.role,
+          secret,
+          rateLimitPerMinute: doc.rateLimitPerMinute ?? null,
+        });
       } catch {
         // A secret sealed with another key (e.g. SECRETS_ENCRYPTION_KEY changed): the
         // credential cannot sign, so it is left out rather than crashing every request.
@@ -146,6 +155,19 @@ export class CredentialStore extends PolledCache implements KnownKeys {
   async revoke(key: string): Promise<ApiCredential | undefined> {
     await this.model.updateOne({ _id: key, revokedAt: null }, { $set: { revokedAt: new Date() } });
     const doc = await this.model.findById(key).lean<CredentialDoc>();
+    if (!doc) return undefined;
+    await this.changed();
+    return toApiCredential(doc);
+  }
+
+  /**
+   * Sets (or with null, clears) a key's own rate limit; every instance applies it after its
+   * next revision poll. Undefined when no such key exists.
+   */
+  async setRateLimit(key: string, perMinute: number | null): Promise<ApiCredential | undefined> {
+    const doc = await this.model
+      .findOneAndUpdate({ _id: key }, { $set: { rateLimitPerMinute: perMinute } }, { returnDocument: 'after' })
+      .lean<CredentialDoc>();
     if (!doc) return undefined;
     await this.changed();
     return toApiCredential(doc);

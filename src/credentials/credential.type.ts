@@ -1,5 +1,5 @@
 import { GraphQLDateTimeISO } from 'graphql-scalars';
-import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 
 export enum CredentialRole {
   CLIENT = 'CLIENT',
@@ -23,6 +23,13 @@ export class ApiCredential {
 
   @Field(() => GraphQLDateTimeISO, { nullable: true })
   revokedAt!: Date | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "This key's own limit of calls per minute, set with setRateLimit (0: no limit); null: the server's default (RATE_LIMIT_PER_MINUTE).",
+  })
+  rateLimitPerMinute!: number | null;
 }
 
 @ObjectType()

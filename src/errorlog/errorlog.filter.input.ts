@@ -48,4 +48,13 @@ export class ErrorLogFilter {
   @IsString()
   @MaxLength(16)
   apiKeyHint?: string;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'At least this many occurrences, e.g. 100 for the keys or addresses refused that often within a minute.',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  minOccurrences?: number;
 }

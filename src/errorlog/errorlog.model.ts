@@ -17,6 +17,13 @@ export interface ErrorLogDoc {
   errorCodes: string[];
   /** True when parts of the request or response were cut to keep the record under its cap. */
   truncated: boolean;
+  /**
+   * How many calls the record stands for: absent (1) for an ordinary record; for rate-limit
+   * refusals, the 429s of one key or address within one minute (see refusal-log.ts).
+   */
+  occurrences?: number;
+  /** Identifies a refusal record by subject and minute, so that every instance counts into it. */
+  aggregateKey?: string;
 }
 
 export function errorLogModel(connection: Connection, retentionDays: number): Model<ErrorLogDoc> {
@@ -35,6 +42,8 @@ export function errorLogModel(connection: Connection, retentionDays: number): Mo
       response: { type: Schema.Types.Mixed },
       errorCodes: [String],
       truncated: Boolean,
+      occurrences: Number,
+      aggregateKey: String,
     },
     { collection: 'error_logs', versionKey: false, minimize: false },
   );
@@ -48,5 +57,6 @@ export function errorLogModel(connection: Connection, retentionDays: number): Mo
   schema.index({ apiKeyHint: 1, occurredAt: -1 });
   schema.index({ operationName: 1, occurredAt: -1 });
   schema.index({ requestId: 1 });
+  schema.index({ aggregateKey: 1 }, { unique: true, partialFilterExpression: { aggregateKey: { $exists: true } } });
   return connection.model<ErrorLogDoc>('ErrorLog', schema);
 }

@@ -12,7 +12,13 @@ import type { ErrorLogService } from './errorlog.service';
 type Context = ResolverContext<{ errorLog: ErrorLogService }>;
 
 function toErrorLog(doc: ErrorLogDoc): ErrorLog {
-  return { ...doc, id: doc._id.toHexString(), requestId: doc.requestId ?? null, truncated: doc.truncated === true };
+  return {
+    ...doc,
+    id: doc._id.toHexString(),
+    requestId: doc.requestId ?? null,
+    truncated: doc.truncated === true,
+    occurrences: doc.occurrences ?? 1,
+  };
 }
 
 function mongoFilter(filter: ErrorLogFilter | undefined): Record<string, unknown> {
@@ -27,6 +33,8 @@ function mongoFilter(filter: ErrorLogFilter | undefined): Record<string, unknown
   if (filter.operationName) q.operationName = filter.operationName;
   if (filter.apiKeyHint) q.apiKeyHint = filter.apiKeyHint;
   if (filter.requestId) q.requestId = filter.requestId;
+  // Ordinary records have no count stored: they are one occurrence each.
+  if (filter.minOccurrences && filter.minOccurrences > 1) q.occurrences = { $gte: filter.minOccurrences };
   return q;
 }
 

@@ -4,6 +4,7 @@ import type { Call } from '../call/call';
 import { errorLogModel, type ErrorLogDoc } from './errorlog.model';
 import { ErrorLogRecorder, DEFAULT_RECORDER_OPTIONS, type RecorderOptions } from './recorder';
 import { buildRecord, callFailed } from './build-record';
+import { RefusalLog } from './refusal-log';
 import type { KnownKeys } from './redaction';
 
 export interface ErrorLogOptions {
@@ -22,6 +23,7 @@ export interface ErrorLogOptions {
 export class ErrorLogService {
   readonly model: Model<ErrorLogDoc>;
   readonly recorder: ErrorLogRecorder;
+  readonly refusals: RefusalLog;
 
   constructor(
     connection: Connection,
@@ -30,6 +32,7 @@ export class ErrorLogService {
   ) {
     this.model = errorLogModel(connection, options.retentionDays);
     this.recorder = new ErrorLogRecorder(this.model, logger, { ...DEFAULT_RECORDER_OPTIONS, ...options.recorder });
+    this.refusals = new RefusalLog(this.model, logger);
   }
 
   async start(): Promise<void> {
@@ -40,6 +43,18 @@ export class ErrorLogService {
   callDone(call: Call): void {
     if (!this.options.enabled || !call.response || !callFailed(call.response)) return;
     const occurredAt = new Date();
+    const rateLimit = call.rateLimit;
+    if (rateLimit?.refused) {
+      // A flood of 429s is one record per key (or address) and minute, with its count.
+      try {
+        this.refusals.count(rateLimit.subject, occurredAt, () =>
+          buildRecord(call, occurredAt, this.options.maxRecordBytes, this.options.knownKeys),
+        );
+      } catch (err) {
+        this.logger.error({ err: (err as Error).message, path: call.request.path }, 'could not build an error log record');
+      }
+      return;
+    }
     // Redaction is CPU work: let the event loop finish sending this response first.
     setImmediate(() => {
       try {
@@ -50,7 +65,8 @@ export class ErrorLogService {
     });
   }
 
-  stop(): Promise<void> {
-    return this.recorder.stop();
+  async stop(): Promise<void> {
+    await this.refusals.stop();
+    await this.recorder.stop();
   }
 }

@@ -66,6 +66,12 @@ export class ErrorLog {
 
   @Field(() => Boolean, { description: 'Parts over the record size cap were cut.' })
   truncated!: boolean;
+
+  @Field(() => Int, {
+    description:
+      'How many failed calls this record stands for: 1, except for RATE_LIMITED refusals, which are kept as one record per API key (or client address) and minute with the number of calls refused.',
+  })
+  occurrences!: number;
 }
 
 export const ErrorLogConnection = ConnectionType(ErrorLog, 'ErrorLog');

@@ -20,5 +20,6 @@ export const CORS_HEADERS: Record<string, string> = {
   'access-control-allow-headers':
     'content-type, x-api-key, x-request-id, authorization, date, apollo-require-preflight, x-apollo-operation-name, apollographql-client-name, apollographql-client-version',
   'access-control-max-age': '600',
-  'access-control-expose-headers': 'x-request-id',
+  'access-control-expose-headers':
+    'x-request-id, x-cache, age, ratelimit-limit, ratelimit-remaining, ratelimit-reset, retry-after',
 };

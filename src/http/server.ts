@@ -11,6 +11,7 @@ import { BodyTooLargeError, ClientAbortedError, readBody } from './read-body';
 import { graphqlErrorBody, internalErrorMessage, jsonResponse, restErrorBody } from '../call/response';
 import { CORS_HEADERS, writeResponse } from './respond';
 import { requestIdOf } from './request-id';
+import type { RateLimiter } from '../rate-limit/rate-limiter';
 
 export interface HttpServerOptions {
   apollo: ApolloServer<RequestContext>;
@@ -21,6 +22,8 @@ export interface HttpServerOptions {
   isReady: () => Promise<boolean>;
   /** Receives every finished API call (GraphQL and Entities paths), response included. */
   onCallDone?: (call: Call) => void;
+  /** Per-key and per-address limits; absent: none. */
+  rateLimiter?: RateLimiter;
 }
 
 function splitUrl(url: string): { path: string; search: string } {
@@ -39,12 +42,12 @@ function errorResponse(path: string, status: number, code: string, message: stri
 
 /**
  * The request path, top to bottom: request id → route → read the body (413) → authenticate
- * → the GraphQL or Entities handler answers → this layer writes the answer → the finished
- * call goes to the error log. Plain node:http: the raw body bytes are needed for
+ * → rate limits (429) → the GraphQL or Entities handler answers → rate-limit headers → this
+ * layer writes the answer → the finished call goes to the error log. Plain node:http: the raw body bytes are needed for
  * signatures, and five routes do not justify a framework.
  */
 export function createHttpServer(options: HttpServerOptions): Server {
-  const { apollo, services, logger, bodyLimitBytes, isReady, onCallDone } = options;
+  const { apollo, services, logger, bodyLimitBytes, isReady, onCallDone, rateLimiter } = options;
 
   async function answerApiCall(req: IncomingMessage, call: Call): Promise<CallResponse> {
     const path = call.request.path;
@@ -57,6 +60,10 @@ export function createHttpServer(options: HttpServerOptions): Server {
       return tooLarge;
     }
     call.auth = services.authenticator.authenticate(call.request);
+    // Rate limits: a call over its key's (or its address's) limit is answered 429 here and
+    // does nothing else.
+    const refused = rateLimiter?.admit(call);
+    if (refused) return refused;
     try {
       return path === '/graphql' ? await handleGraphQL(apollo, services, call) : handleEntities(services, call);
     } catch (err) {
@@ -79,6 +86,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
     });
     if (path.startsWith('/entities')) call.endpoints = [ApiEndpoint.ENTITIES];
     call.response = await answerApiCall(req, call);
+    rateLimiter?.finish(call);
     // Browsers call /graphql from other origins (Sandbox's iframe); the Entities API is for servers.
     if (path === '/graphql') call.response.headers = { ...CORS_HEADERS, ...call.response.headers };
     writeResponse(res, call.response);

@@ -1,4 +1,4 @@
-import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { ApiCredential, NewApiCredential } from '../credentials/credential.type';
 import { CreateApiCredentialInput } from '../credentials/credential.input';
 import { MANAGEMENT_OPERATION, RootField } from '../auth/root-field';
@@ -11,6 +11,7 @@ import type { CredentialStore } from '../credentials/credential.store';
 type Context = ResolverContext<{ credentials: CredentialStore }>;
 
 const ADMIN = MANAGEMENT_OPERATION;
+const MAX_PER_MINUTE = 1_000_000_000;
 
 @Resolver()
 export class CredentialResolver {
@@ -38,5 +39,28 @@ export class CredentialResolver {
     const revoked = await ctx.services.credentials.revoke(key);
     if (!revoked) throw badUserInput(`no API credential has the key "${apiKeyHint(key.slice(0, 128))}"`);
     return revoked;
+  }
+
+  @Mutation(() => ApiCredential, {
+    description:
+      "Sets a key's own limit of calls per minute (0: no limit), or with null returns it to the server's default (RATE_LIMIT_PER_MINUTE). In force on every instance within a second.",
+  })
+  @RootField(ADMIN)
+  async setRateLimit(
+    @Arg('key', () => String, { description: 'The API key whose limit changes.' }) key: string,
+    @Arg('perMinute', () => Int, {
+      nullable: true,
+      description: 'Calls per minute, 0 to 1000000000 (0: no limit); null: back to the default.',
+    })
+    perMinute: number | null | undefined,
+    @Ctx() ctx: Context,
+  ): Promise<ApiCredential> {
+    const limit = perMinute ?? null;
+    if (limit !== null && (limit < 0 || limit > MAX_PER_MINUTE)) {
+      throw badUserInput(`perMinute must be between 0 (no limit) and ${MAX_PER_MINUTE}, or null for the default; got ${limit}`);
+    }
+    const updated = await ctx.services.credentials.setRateLimit(key, limit);
+    if (!updated) throw badUserInput(`no API credential has the key "${apiKeyHint(key.slice(0, 128))}"`);
+    return updated;
   }
 }

@@ -14,16 +14,23 @@ const TIER_DOCUMENTS = fixture('tiers');
 const TIER_IDS = TIER_DOCUMENTS.map((t) => t.id).sort();
 const IMPORT_TIERS = 'mutation($d: [JSONObject!]!) { importEntities(entity: TIER, documents: $d) { ids } }';
 
+/**
+ * This file sends hundreds of refused credentials on purpose, from one address, to test the
+ * 401s themselves; the limit on failed authentications (default 60 per minute, tested in
+ * test/rate-limit/) would turn them into 429s, so it is raised here.
+ */
+const MANY_FAILURES = { AUTH_FAILURES_PER_MINUTE: '100000' };
+
 before(async () => {
   // The test client talks from 127.0.0.1; trusting it as a proxy lets each request choose
   // its client address through X-Forwarded-For, as a real load balancer would set it.
-  server = await startTestServer({ env: { TRUST_PROXY: '127.0.0.1' }, dbName: 'auth_http' });
+  server = await startTestServer({ env: { TRUST_PROXY: '127.0.0.1', ...MANY_FAILURES }, dbName: 'auth_http' });
   // Real tiers, so an accepted call is told apart from one that answers an empty list.
   assert.deepEqual(
     dataOf(await server.as(server.admin).graphql(IMPORT_TIERS, { d: TIER_DOCUMENTS })).importEntities.ids.sort(),
     TIER_IDS,
   );
-  untrusting = await startTestServer({ dbName: 'auth_http' });
+  untrusting = await startTestServer({ env: MANY_FAILURES, dbName: 'auth_http' });
 });
 after(async () => {
   await server.stop();
@@ -459,7 +466,7 @@ describe('signature clock skew: both sides of the bound, ahead and behind, both 
   const MARGIN = 10;
   let skewed: TestServer;
   before(async () => {
-    skewed = await startTestServer({ env: { SIGNATURE_CLOCK_SKEW_SECONDS: '60' } });
+    skewed = await startTestServer({ env: { SIGNATURE_CLOCK_SKEW_SECONDS: '60', ...MANY_FAILURES } });
     dataOf(await skewed.as(skewed.admin).graphql(IMPORT_TIERS, { d: TIER_DOCUMENTS }));
   });
   after(async () => {

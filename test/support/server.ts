@@ -73,6 +73,8 @@ export async function startTestServer(
     seed?: boolean;
     /** Where the server's log lines go (e.g. to assert what a request logged). */
     logDestination?: { write(line: string): void };
+    /** Settings no environment variable reaches (e.g. a short rate-limit window). */
+    configure?: (config: Config) => void;
   } = {},
 ): Promise<TestServer> {
   const mongo = await testMongo();
@@ -87,6 +89,7 @@ export async function startTestServer(
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     ...options.env,
   });
+  options.configure?.(config);
   const logger = createLogger({ level: config.logLevel, destination: options.logDestination });
   const app = await createApp({ config, logger, mongoUri: databaseUri(mongo.uri, options.dbName ?? uniqueDbName()) });
   const url = await app.listen();
