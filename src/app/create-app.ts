@@ -69,7 +69,10 @@ export async function createApp({ config, logger, mongoUri }: AppOptions): Promi
     maxRecordBytes: config.errorLogMaxRecordBytes,
     knownKeys: credentials,
   });
-  const customers = new CustomerService(connection, logger, atomic);
+  const customers = new CustomerService(connection, logger, atomic, {
+    clockSkewSeconds: config.signatureClockSkewSeconds,
+    pointsValidityDays: config.pointsValidityDays,
+  });
   await Promise.all([entities.start(), security.start(), credentials.start(), errorLog.start(), customers.start()]);
   revisions.start();
   if (config.adminApiKey && config.adminApiSecret) {
