@@ -15,6 +15,7 @@ import { signRequest } from '../test/support/signers/escher-signer';
 import { OFFERS_QUERY, aliasBomb } from '../test/support/queries';
 import { compare, load, type LoadResult, type LoadTarget } from './load';
 import { authCost, benchRequests } from './auth-cost';
+import { benchCustomers } from './customers';
 
 /**
  * `npm run bench`: every comparison runs both sides in the same process and the same run,
@@ -334,6 +335,10 @@ async function main() {
         `  ${bombers} bomb connection${bombers > 1 ? 's' : ''} / alone: cheap p50 ${medianOf(runs.cheap, 'p50')} vs ${medianOf(alone, 'p50')} ms, p99 ${medianOf(runs.cheap, 'p99')} vs ${medianOf(alone, 'p99')} ms, throughput ${((medianOf(runs.cheap, 'rps') / medianOf(alone, 'rps')) * 100).toFixed(1)}%`,
       );
     }
+  }
+  if (!only || only === 'customers') {
+    const bench = { app, url, clientKey, adminKey: ADMIN_KEY, seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS };
+    await benchCustomers(bench);
   }
   await app.stop();
   mongo.stop();

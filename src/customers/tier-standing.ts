@@ -1,6 +1,6 @@
 import type { Tier } from '../entities/tier/tier.type';
 import type { CustomerTier } from './customer.type';
-import { earnedBuckets, tierPoints } from './tier-points';
+import { earnedIndex, tierPoints, type EarnedIndex } from './tier-points';
 import type { EarnedDays } from './tier-points';
 
 /** What the standing of one customer is computed from: its document's earned days, read once. */
@@ -21,17 +21,17 @@ export interface StandingSource {
  * lowest threshold the customer has not reached, has no level to report and is left out.
  */
 export function tierStanding(tiers: readonly Tier[], source: StandingSource): CustomerTier[] {
-  const bucketsOf = new Map<string, ReturnType<typeof earnedBuckets>>();
+  const indexOf = new Map<string, EarnedIndex>();
   const out: CustomerTier[] = [];
   for (const tier of tiers) {
     if (tier.status !== 'active') continue;
-    let buckets = bucketsOf.get(tier.account);
-    if (!buckets) {
+    let index = indexOf.get(tier.account);
+    if (!index) {
       const own = Object.prototype.hasOwnProperty.call(source.earned, tier.account) ? source.earned[tier.account] : undefined;
-      buckets = earnedBuckets(own);
-      bucketsOf.set(tier.account, buckets);
+      index = earnedIndex(own);
+      indexOf.set(tier.account, index);
     }
-    const standing = tierPoints(tier.window, buckets, source.createdAt, source.readAt);
+    const standing = tierPoints(tier.window, index, source.createdAt, source.readAt);
     const levels = tier.levels;
     const score = standing.points;
     // Last index whose threshold <= score (binary search over the sorted levels).
