@@ -64,7 +64,9 @@ function check(label: string, r: LoadResult) {
 async function seedVeteran(url: string, key: string, id: string): Promise<number> {
   const now = Date.now();
   const start = now - YEARS * 365 * DAY - DAY;
-  await gql(url, key, SUBMIT, { input: { customer: id, action: 'opt_in', data: { effective_timestamp: new Date(start).toISOString() } } });
+  await gql(url, key, SUBMIT, {
+    input: { customer: id, action: 'opt_in', data: { effective_timestamp: new Date(start).toISOString() } },
+  });
   const inputs: unknown[] = [];
   for (let t = start + 3600_000; t < now - 60_000; t += DAY) {
     inputs.push({
@@ -103,10 +105,13 @@ export async function benchCustomers(o: CustomersBenchOptions): Promise<void> {
     body: JSON.stringify(body),
   });
   const read = (id: string) => target({ query: TIER_QUERY, variables: { id } });
-  const write = (id: string) => target({ query: SUBMIT, variables: { input: { customer: id, action: 'point_add', data: { points: 1 } } } });
+  const write = (id: string) =>
+    target({ query: SUBMIT, variables: { input: { customer: id, action: 'point_add', data: { points: 1 } } } });
   const options = { rounds: o.rounds, seconds: o.seconds, connections: o.connections };
 
-  console.log(`\ncustomers: one with ${days} daily events over ${YEARS} years (document ~${Math.round(bytes / 1024)} KB as JSON) against one with a single event`);
+  console.log(
+    `\ncustomers: one with ${days} daily events over ${YEARS} years (document ~${Math.round(bytes / 1024)} KB as JSON) against one with a single event`,
+  );
   const reads = await compare(read('bench-veteran'), read('bench-new'), options);
   check('tiers read', reads.a);
   check('tiers read', reads.b);

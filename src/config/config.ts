@@ -203,7 +203,8 @@ export function loadConfig(env: Env = process.env): Config {
     cachePollMs: int(env, 'CACHE_POLL_MS', 250, 20, 60000),
     seedFixtures: bool(env, 'SEED_FIXTURES', mongodbUri === undefined),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 5000, 0, 120_000),
-    pointsValidityDays: str(env, 'POINTS_VALIDITY_DAYS') === undefined ? undefined : int(env, 'POINTS_VALIDITY_DAYS', 0, 1, 36_500),
+    pointsValidityDays:
+      str(env, 'POINTS_VALIDITY_DAYS') === undefined ? undefined : int(env, 'POINTS_VALIDITY_DAYS', 0, 1, 36_500),
     operationLimits: {
       depth: int(env, 'OPERATION_MAX_DEPTH', DEFAULT_OPERATION_LIMITS.depth, 1, 1000),
       aliases: int(env, 'OPERATION_MAX_ALIASES', DEFAULT_OPERATION_LIMITS.aliases, 0, 100_000),

@@ -86,10 +86,9 @@ function unknownCustomer(id: string) {
 }
 
 function beforeOptIn(createdAt: Date) {
-  return badUserInput(
-    `data.effective_timestamp must not be before the customer's opt-in (${createdAt.toISOString()})`,
-    { field: 'data.effective_timestamp' },
-  );
+  return badUserInput(`data.effective_timestamp must not be before the customer's opt-in (${createdAt.toISOString()})`, {
+    field: 'data.effective_timestamp',
+  });
 }
 
 /** The profile fields of an opt_in/profile event, as stored and as kept in the history. */
@@ -206,7 +205,8 @@ export class CustomerService {
         results.push({ accepted: true, duplicate: outcome.duplicate, customer: outcome.customer, error: null });
       } catch (err) {
         const refusal = err instanceof GraphQLError && err.extensions?.code === 'BAD_USER_INPUT';
-        if (!refusal) this.logger.error({ err, index, customer: input.customer, action: input.action }, 'an event of a batch failed');
+        if (!refusal)
+          this.logger.error({ err, index, customer: input.customer, action: input.action }, 'an event of a batch failed');
         results.push({
           accepted: false,
           duplicate: false,
@@ -295,12 +295,14 @@ export class CustomerService {
       const doc = await this.changeCustomer(event, undefined);
       return { customer: toCustomer(doc, event.now), duplicate: false };
     } catch (err) {
-      await this.events.deleteOne({ _id: record._id }).catch((cleanup: Error) =>
-        this.logger.error(
-          { customer: record.customer, action: record.action, err: cleanup.message },
-          'a refused event stays in the events history',
-        ),
-      );
+      await this.events
+        .deleteOne({ _id: record._id })
+        .catch((cleanup: Error) =>
+          this.logger.error(
+            { customer: record.customer, action: record.action, err: cleanup.message },
+            'a refused event stays in the events history',
+          ),
+        );
       throw err;
     }
   }
@@ -335,10 +337,7 @@ export class CustomerService {
     };
   }
 
-  private async changeCustomer(
-    event: CheckedEvent,
-    session: ClientSession | undefined,
-  ): Promise<PublicCustomerDoc> {
+  private async changeCustomer(event: CheckedEvent, session: ClientSession | undefined): Promise<PublicCustomerDoc> {
     const { checked } = event;
     if (checked.kind === 'points') return this.changePoints(event, checked, session);
     if (event.action === 'opt_in') return this.optIn(event, checked.data, session);

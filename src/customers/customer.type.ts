@@ -104,7 +104,8 @@ export class Customer {
   expiringPoints!: ExpiringPoints[];
 
   @Field(() => GraphQLDateTimeISO, {
-    description: 'When the customer opted in: the opt_in event\'s effective time (`data.effective_timestamp`, or when it was received).',
+    description:
+      "When the customer opted in: the opt_in event's effective time (`data.effective_timestamp`, or when it was received).",
   })
   createdAt!: Date;
 

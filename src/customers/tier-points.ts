@@ -45,7 +45,7 @@ export function earnedIndex(earned: unknown): EarnedIndex {
   if (!ordered) days.sort();
   const before = new Array<number>(days.length + 1);
   before[0] = 0;
-  for (let i = 0; i < days.length; i++) before[i + 1] = before[i] + ((earned as Record<string, number>)[days[i]]);
+  for (let i = 0; i < days.length; i++) before[i + 1] = before[i] + (earned as Record<string, number>)[days[i]];
   return { days, before };
 }
 
@@ -119,7 +119,8 @@ export function tierPoints(window: TierWindow, index: EarnedIndex, optedIn: Date
       // The oldest day in the window leaves first; the days clamped to the same month end leave with it.
       const expiresAt = leaves(dayOfKey(index.days[first]).getTime(), window.months);
       let last = first;
-      while (last + 1 < index.days.length && leaves(dayOfKey(index.days[last + 1]).getTime(), window.months) === expiresAt) last++;
+      while (last + 1 < index.days.length && leaves(dayOfKey(index.days[last + 1]).getTime(), window.months) === expiresAt)
+        last++;
       return { points, expiresAt: new Date(expiresAt), pointsAfterExpiration: total - index.before[last + 1] };
     }
     case 'calendar':

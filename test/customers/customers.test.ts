@@ -569,7 +569,13 @@ describe('edges, accepted side (the refused side is in the table above)', () => 
     const raw = (await rawCustomer('edge-points'))!.accounts;
     assert.deepEqual(Object.keys(raw).sort(), [account, 'standard'].sort());
     assert.deepEqual(counters(raw.standard), { score: MAX + 1, spent: MAX + 1, spendable: 0, expired: 0, lots: [] });
-    assert.deepEqual(counters(raw[account]), { score: 1, spent: 0, spendable: 1, expired: 0, lots: [{ points: 1, expiresAt: null }] });
+    assert.deepEqual(counters(raw[account]), {
+      score: 1,
+      spent: 0,
+      spendable: 1,
+      expired: 0,
+      lots: [{ points: 1, expiresAt: null }],
+    });
   });
 });
 

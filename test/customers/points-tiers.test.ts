@@ -54,7 +54,8 @@ interface Earned {
   points: number;
 }
 
-type Rule = { type: 'none' } | { type: 'rolling'; months: number } | { type: 'calendar'; dates: string[] } | { type: 'anniversary' };
+type Rule =
+  { type: 'none' } | { type: 'rolling'; months: number } | { type: 'calendar'; dates: string[] } | { type: 'anniversary' };
 
 /** Occurrences of yearly "MM-DD" dates (clamped) in the years around `t`. */
 function yearly(dates: string[], t: number): number[] {
@@ -152,7 +153,10 @@ const TIERS = [
   tier('w-roll-3', 'roll', { expiration_type: 'rolling', rolling_months: 3 }),
   tier('w-none', 'roll', { expiration_type: 'none' }),
   tier('w-off', 'roll', { expiration_type: 'none', status: 'inactive' }),
-  tier('w-cal-today', 'cal', { expiration_type: 'calendar', calendar_expirations: [monthDay(today), monthDay(today + 40 * DAY)] }),
+  tier('w-cal-today', 'cal', {
+    expiration_type: 'calendar',
+    calendar_expirations: [monthDay(today), monthDay(today + 40 * DAY)],
+  }),
   tier('w-cal-tomorrow', 'cal', { expiration_type: 'calendar', calendar_expirations: [monthDay(today + DAY)] }),
   tier('w-anniv', 'anniv', { expiration_type: 'anniversary' }),
 ];
@@ -197,10 +201,7 @@ async function checkWindows(id: string, account: string, optedIn: number, events
   }
   const want: Record<string, unknown> = {};
   for (const tierId of tierIds) want[tierId] = expected(RULES[tierId], events, optedIn, now);
-  assert.deepEqual(
-    Object.fromEntries(Object.entries(standings).filter(([tierId]) => tierIds.includes(tierId))),
-    want,
-  );
+  assert.deepEqual(Object.fromEntries(Object.entries(standings).filter(([tierId]) => tierIds.includes(tierId))), want);
   return standings as Record<string, { points: number; expiresAt: string | null; pointsAfterExpiration: number | null }>;
 }
 
@@ -280,7 +281,12 @@ describe('point expiry', () => {
     await accept('exp-1', 'point_add', { points: 10, expires_at: iso(expiresAt) });
     await accept('exp-1', 'point_add', { points: 5 });
     const before_ = await read('exp-1', 'score spendable expired expiringPoints { points expiresAt }');
-    assert.deepEqual(before_, { score: 15, spendable: 15, expired: 0, expiringPoints: [{ points: 10, expiresAt: iso(expiresAt) }] });
+    assert.deepEqual(before_, {
+      score: 15,
+      spendable: 15,
+      expired: 0,
+      expiringPoints: [{ points: 10, expiresAt: iso(expiresAt) }],
+    });
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAt - Date.now()) + 50));
     const after_ = await read('exp-1', 'score spendable expired expiringPoints { points expiresAt }');
     assert.deepEqual(after_, { score: 15, spendable: 5, expired: 10, expiringPoints: [] });
@@ -326,12 +332,19 @@ describe('point expiry', () => {
       const fresh = await call({ customer: 'valid', action: 'point_add', data: { points: 7 } });
       const freshExpiry = Date.parse(fresh.expiringPoints[0].expiresAt);
       assert.ok(Math.abs(freshExpiry - (now + 30 * DAY)) < 60_000, fresh.expiringPoints[0].expiresAt);
-      const back = await call({ customer: 'valid', action: 'point_add', data: { points: 4, effective_timestamp: iso(now - 10 * DAY) } });
+      const back = await call({
+        customer: 'valid',
+        action: 'point_add',
+        data: { points: 4, effective_timestamp: iso(now - 10 * DAY) },
+      });
       assert.deepEqual(back.expiringPoints, [
         { points: 4, expiresAt: iso(now - 10 * DAY + 30 * DAY) },
         { points: 7, expiresAt: fresh.expiringPoints[0].expiresAt },
       ]);
-      assert.deepEqual({ score: back.score, spendable: back.spendable, expired: back.expired }, { score: 14, spendable: 11, expired: 3 });
+      assert.deepEqual(
+        { score: back.score, spendable: back.spendable, expired: back.expired },
+        { score: 14, spendable: 11, expired: 3 },
+      );
       const spent = await call({ customer: 'valid', action: 'point_spend', data: { points: 5 } });
       assert.deepEqual(spent.expiringPoints, [{ points: 6, expiresAt: fresh.expiringPoints[0].expiresAt }]);
     } finally {
@@ -358,7 +371,10 @@ describe('externalId makes events idempotent', () => {
 
   test('a refused event leaves its externalId free', async () => {
     await accept('idem-free', 'opt_in');
-    assertRefused(await submit({ customer: 'idem-free', action: 'point_spend', data: { points: 1 }, externalId: 'x-1' }), 'data.points');
+    assertRefused(
+      await submit({ customer: 'idem-free', action: 'point_spend', data: { points: 1 }, externalId: 'x-1' }),
+      'data.points',
+    );
     const later = await accept('idem-free', 'point_add', { points: 3 }, 'x-1');
     assert.deepEqual([later.duplicate, later.customer.score], [false, 3]);
   });
@@ -446,7 +462,12 @@ describe('history', () => {
   test('receivedAt, occurredAt (the effective time), externalId, points, account and expiresAt', async () => {
     const now = Date.now();
     await accept('hist', 'opt_in', { effective_timestamp: iso(now - 10 * DAY) }, 'h-0');
-    await accept('hist', 'point_add', { points: 4, account: 'roll', expires_at: iso(now + DAY), effective_timestamp: iso(now - DAY) }, 'h-1');
+    await accept(
+      'hist',
+      'point_add',
+      { points: 4, account: 'roll', expires_at: iso(now + DAY), effective_timestamp: iso(now - DAY) },
+      'h-1',
+    );
     await accept('hist', 'profile', { first_name: 'H' });
     const r = await server
       .as(server.client)
@@ -478,7 +499,12 @@ describe('segments', () => {
     const many = Array.from({ length: 100 }, (_, i) => `${i}`.padStart(128, 's'));
     await accept('seg-1', 'profile', { segments: many });
     assert.deepEqual((await read('seg-1', 'segments')).segments, many);
-    assert.deepEqual((await db().collection('customers').findOne({ _id: 'seg-1' as any }))!.segments, many);
+    assert.deepEqual(
+      (await db()
+        .collection('customers')
+        .findOne({ _id: 'seg-1' as any }))!.segments,
+      many,
+    );
   });
 });
 
@@ -491,7 +517,11 @@ describe('every refusal names the field and leaves nothing behind', () => {
   const cases: { name: string; input: () => Record<string, unknown>; field: string; message: RegExp }[] = [
     {
       name: 'effective_timestamp beyond the clock skew',
-      input: () => ({ customer: 'ref', action: 'point_add', data: { points: 1, effective_timestamp: iso(Date.now() + skewMs + 60_000) } }),
+      input: () => ({
+        customer: 'ref',
+        action: 'point_add',
+        data: { points: 1, effective_timestamp: iso(Date.now() + skewMs + 60_000) },
+      }),
       field: 'data.effective_timestamp',
       message: /must not be in the future/,
     },
@@ -515,19 +545,31 @@ describe('every refusal names the field and leaves nothing behind', () => {
     },
     {
       name: 'point_add before the opt-in',
-      input: () => ({ customer: 'ref', action: 'point_add', data: { points: 1, effective_timestamp: iso(Date.now() - 6 * DAY) } }),
+      input: () => ({
+        customer: 'ref',
+        action: 'point_add',
+        data: { points: 1, effective_timestamp: iso(Date.now() - 6 * DAY) },
+      }),
       field: 'data.effective_timestamp',
       message: /before the customer's opt-in/,
     },
     {
       name: 'point_spend before the opt-in',
-      input: () => ({ customer: 'ref', action: 'point_spend', data: { points: 1, effective_timestamp: iso(Date.now() - 6 * DAY) } }),
+      input: () => ({
+        customer: 'ref',
+        action: 'point_spend',
+        data: { points: 1, effective_timestamp: iso(Date.now() - 6 * DAY) },
+      }),
       field: 'data.effective_timestamp',
       message: /before the customer's opt-in/,
     },
     {
       name: 'profile before the opt-in',
-      input: () => ({ customer: 'ref', action: 'profile', data: { first_name: 'X', effective_timestamp: iso(Date.now() - 6 * DAY) } }),
+      input: () => ({
+        customer: 'ref',
+        action: 'profile',
+        data: { first_name: 'X', effective_timestamp: iso(Date.now() - 6 * DAY) },
+      }),
       field: 'data.effective_timestamp',
       message: /before the customer's opt-in/,
     },
@@ -613,26 +655,58 @@ describe('every refusal names the field and leaves nothing behind', () => {
 describe('tier import names the window field it refuses', () => {
   const cases: { name: string; rules: Record<string, unknown>; field: string }[] = [
     { name: 'unknown expiration_type', rules: { expiration_type: 'weekly' }, field: 'expiration_type' },
-    { name: 'rolling without rolling_months', rules: { expiration_type: 'rolling', rolling_months: undefined }, field: 'rolling_months' },
+    {
+      name: 'rolling without rolling_months',
+      rules: { expiration_type: 'rolling', rolling_months: undefined },
+      field: 'rolling_months',
+    },
     { name: 'rolling with 0 months', rules: { expiration_type: 'rolling', rolling_months: '0' }, field: 'rolling_months' },
     { name: 'rolling with 1.5 months', rules: { expiration_type: 'rolling', rolling_months: 1.5 }, field: 'rolling_months' },
-    { name: 'calendar without dates', rules: { expiration_type: 'calendar', calendar_expirations: [] }, field: 'calendar_expirations' },
-    { name: 'calendar with 02-30', rules: { expiration_type: 'calendar', calendar_expirations: ['01-01', '02-30'] }, field: 'calendar_expirations' },
-    { name: 'calendar with 1-1', rules: { expiration_type: 'calendar', calendar_expirations: ['1-1'] }, field: 'calendar_expirations' },
-    { name: 'calendar missing', rules: { expiration_type: 'calendar', calendar_expirations: undefined }, field: 'calendar_expirations' },
+    {
+      name: 'calendar without dates',
+      rules: { expiration_type: 'calendar', calendar_expirations: [] },
+      field: 'calendar_expirations',
+    },
+    {
+      name: 'calendar with 02-30',
+      rules: { expiration_type: 'calendar', calendar_expirations: ['01-01', '02-30'] },
+      field: 'calendar_expirations',
+    },
+    {
+      name: 'calendar with 1-1',
+      rules: { expiration_type: 'calendar', calendar_expirations: ['1-1'] },
+      field: 'calendar_expirations',
+    },
+    {
+      name: 'calendar missing',
+      rules: { expiration_type: 'calendar', calendar_expirations: undefined },
+      field: 'calendar_expirations',
+    },
   ];
   for (const c of cases) {
     test(c.name, async () => {
-      const entities = await db().collection('tiers').countDocuments().catch(() => 0);
+      const entities = await db()
+        .collection('tiers')
+        .countDocuments()
+        .catch(() => 0);
       const r = await server
         .as(server.admin)
         .graphql(`mutation($documents: [JSONObject!]!) { importEntities(entity: TIER, documents: $documents) { ids } }`, {
           documents: [tier('bad-tier', 'x', c.rules)],
         });
       assertRefused(r, c.field);
-      assert.equal(await db().collection('tiers').countDocuments().catch(() => 0), entities);
+      assert.equal(
+        await db()
+          .collection('tiers')
+          .countDocuments()
+          .catch(() => 0),
+        entities,
+      );
       const read_ = await server.as(server.client).graphql('{ tiers { id } }');
-      assert.equal(dataOf(read_).tiers.some((t: any) => t.id === 'bad-tier'), false);
+      assert.equal(
+        dataOf(read_).tiers.some((t: any) => t.id === 'bad-tier'),
+        false,
+      );
     });
   }
 

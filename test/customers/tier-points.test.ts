@@ -65,7 +65,8 @@ test('anniversary of a 29 February opt-in falls on 28 February in other years', 
 
 test('MM-DD parsing refuses what no year has', () => {
   assert.deepEqual(parseMonthDay('02-29'), { month: 2, day: 29 });
-  for (const bad of ['02-30', '13-01', '00-10', '1-1', '01-1', '2026-01-01', 101, null]) assert.equal(parseMonthDay(bad), undefined);
+  for (const bad of ['02-30', '13-01', '00-10', '1-1', '01-1', '2026-01-01', 101, null])
+    assert.equal(parseMonthDay(bad), undefined);
 });
 
 test('lots: at the exact instant of its expiry a lot is expired; spends take the soonest expiry first', () => {

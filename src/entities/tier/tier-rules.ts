@@ -10,10 +10,7 @@ export type ExpirationType = (typeof EXPIRATION_TYPES)[number];
  * since the latest anniversary of the customer's opt-in (`anniversary`).
  */
 export type TierWindow =
-  | { type: 'none' }
-  | { type: 'rolling'; months: number }
-  | { type: 'calendar'; dates: MonthDay[] }
-  | { type: 'anniversary' };
+  { type: 'none' } | { type: 'rolling'; months: number } | { type: 'calendar'; dates: MonthDay[] } | { type: 'anniversary' };
 
 /** Whole months from a number or a string of digits, as the source writes `rolling_months`. */
 export function wholeMonths(value: unknown): number | undefined {

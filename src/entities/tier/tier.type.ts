@@ -24,13 +24,13 @@ export class Tier {
 
   @Field(() => Int, {
     nullable: true,
-    description: 'For a `rolling` tier, how many calendar months of earned points count (stored as the source sends it, e.g. "12").',
+    description:
+      'For a `rolling` tier, how many calendar months of earned points count (stored as the source sends it, e.g. "12").',
   })
   rollingMonths!: number | null;
 
   @Field(() => [String], {
-    description:
-      'For a `calendar` tier, the yearly dates ("MM-DD", 00:00 UTC) at which tier points start counting afresh.',
+    description: 'For a `calendar` tier, the yearly dates ("MM-DD", 00:00 UTC) at which tier points start counting afresh.',
   })
   calendarExpirations!: string[];
 
