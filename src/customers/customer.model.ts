@@ -5,7 +5,7 @@ import type { Collection } from 'mongodb';
  * One points account as stored. `spendable` is the sum of `lots` as of the last write (some
  * may have expired since: reads recompute it from the lots); `expired` counts the points of
  * lots that had expired by the last write. `earned` holds the points added per UTC day of
- * their effective time, which tier windows are summed from (spends do not lower them).
+ * their effective time (`d2026-03-15`), which tier windows are summed from (spends do not lower them).
  * Accounts written before lots existed have only `score`, `spent` and `spendable`.
  */
 export interface AccountCounters {

@@ -10,7 +10,8 @@ import { OneAtATime } from '../common/one-at-a-time';
 import { pageNewestFirst, type Page, type PageArgs } from '../common/pagination';
 import { internalErrorMessage } from '../call/response';
 import type { AtomicWrites } from '../db/transactions';
-import { DAY_MS, dayKey } from '../entities/tier/utc-days';
+import { DAY_MS } from '../entities/tier/utc-days';
+import { earnedKey } from './tier-points';
 import {
   DEFAULT_ACCOUNT,
   accountCounters,
@@ -401,7 +402,14 @@ export class CustomerService {
     const current = await this.customers.findOne(
       { _id: id },
       {
-        projection: { createdAt: 1, rev: 1, [`${path}.lots`]: 1, [`${path}.spendable`]: 1, [`${path}.expired`]: 1 },
+        projection: {
+          createdAt: 1,
+          rev: 1,
+          [`${path}.lots`]: 1,
+          [`${path}.spendable`]: 1,
+          [`${path}.expired`]: 1,
+          [`${path}.score`]: 1,
+        },
         session,
       },
     );
@@ -414,11 +422,17 @@ export class CustomerService {
     let lots = folded.live;
     const inc: Record<string, number> = { rev: 1 };
 
+    // An account written before lots and earned days were kept: its score so far counts as
+    // earned on the opt-in day, as reads have shown it, before the first day is added.
+    if (counters && !Array.isArray(counters.lots) && typeof counters.score === 'number' && counters.score > 0) {
+      inc[`${path}.earned.${earnedKey(current.createdAt)}`] = counters.score;
+    }
     if (event.action === 'point_add') {
       // A backdated add whose expiry has already passed is earned and expired at once.
       if (liveAt({ points, expiresAt }, now)) lots = addLot(lots, points, expiresAt);
       else expired += points;
-      Object.assign(inc, { [`${path}.score`]: points, [`${path}.spent`]: 0, [`${path}.earned.${dayKey(at)}`]: points });
+      const day = `${path}.earned.${earnedKey(at)}`;
+      Object.assign(inc, { [`${path}.score`]: points, [`${path}.spent`]: 0, [day]: (inc[day] ?? 0) + points });
     } else {
       // The points live when the spend took effect and still live now.
       const spendAt = at.getTime() > now.getTime() ? at : now;

@@ -1,8 +1,7 @@
-import { dayKey } from '../entities/tier/utc-days';
 import { ACCOUNT_NAME, DEFAULT_ACCOUNT, accountCounters, type AccountCounters, type CustomerDoc } from './customer.model';
 import type { Customer, PointAccount } from './customer.type';
 import { expiringAt, foldExpired, storedLots } from './point-lots';
-import type { EarnedDays } from './tier-points';
+import { earnedKey, type EarnedDays } from './tier-points';
 
 export type PublicCustomerDoc = Omit<CustomerDoc, 'passwordHash'>;
 
@@ -30,7 +29,7 @@ function toAccount(account: string, counters: Partial<AccountCounters> | undefin
 function earnedOf(counters: Partial<AccountCounters> | undefined, createdAt: Date): EarnedDays {
   if (counters?.earned && typeof counters.earned === 'object') return counters.earned;
   const score = num(counters?.score);
-  return score > 0 ? { [dayKey(createdAt)]: score } : {};
+  return score > 0 ? { [earnedKey(createdAt)]: score } : {};
 }
 
 /** The GraphQL view of a stored customer as of `readAt`. The password hash is never part of it. */

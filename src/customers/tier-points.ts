@@ -2,7 +2,7 @@ import type { TierWindow } from '../entities/tier/tier-rules';
 import { DAY_MS, addMonths, dayKey, dayOfKey, latestYearly, nextYearly, type MonthDay } from '../entities/tier/utc-days';
 
 /**
- * Points earned on one account, per UTC day of their effective time (`YYYY-MM-DD` → points),
+ * Points earned on one account, per UTC day of their effective time (`dYYYY-MM-DD` → points),
  * as the customer document keeps them. Spends never lower them.
  */
 export type EarnedDays = Record<string, number>;
@@ -13,7 +13,7 @@ export type EarnedDays = Record<string, number>;
  * Built once per customer read and shared by the tiers on that account.
  */
 export interface EarnedIndex {
-  /** The `YYYY-MM-DD` keys of the days with earned points, ascending (as strings, as in time). */
+  /** The keys (`earnedKey`) of the days with earned points, ascending (as strings, as in time). */
   days: string[];
   /** before[i]: points earned on days[0..i-1]; before[days.length] is the total. */
   before: number[];
@@ -28,7 +28,15 @@ export interface TierPoints {
   pointsAfterExpiration: number | null;
 }
 
-const DAY_KEY = /^\d{4}-\d{2}-\d{2}$/;
+const DAY_KEY = /^d\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The field name of a day's earned points: `d` + `YYYY-MM-DD`. The letter keeps the update
+ * path free of segments starting with a digit, which look like array positions.
+ */
+export function earnedKey(at: Date): string {
+  return `d${dayKey(at)}`;
+}
 
 export function earnedIndex(earned: unknown): EarnedIndex {
   const days: string[] = [];
@@ -52,7 +60,7 @@ export function earnedIndex(earned: unknown): EarnedIndex {
 /** Index of the first day at or after `day` (days.length when none). */
 function firstFrom(index: EarnedIndex, day: number): number {
   if (day === -Infinity) return 0;
-  const key = dayKey(new Date(day));
+  const key = earnedKey(new Date(day));
   let lo = 0;
   let hi = index.days.length;
   while (lo < hi) {
@@ -117,9 +125,12 @@ export function tierPoints(window: TierWindow, index: EarnedIndex, optedIn: Date
       const points = total - index.before[first];
       if (first === index.days.length) return noDrop(points);
       // The oldest day in the window leaves first; the days clamped to the same month end leave with it.
-      const expiresAt = leaves(dayOfKey(index.days[first]).getTime(), window.months);
+      const expiresAt = leaves(dayOfKey(index.days[first].slice(1)).getTime(), window.months);
       let last = first;
-      while (last + 1 < index.days.length && leaves(dayOfKey(index.days[last + 1]).getTime(), window.months) === expiresAt)
+      while (
+        last + 1 < index.days.length &&
+        leaves(dayOfKey(index.days[last + 1].slice(1)).getTime(), window.months) === expiresAt
+      )
         last++;
       return { points, expiresAt: new Date(expiresAt), pointsAfterExpiration: total - index.before[last + 1] };
     }

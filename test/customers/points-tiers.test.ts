@@ -274,6 +274,32 @@ describe('tier windows at, just inside and just outside their edges', () => {
   });
 });
 
+describe('customers stored before lots and earned days', () => {
+  test('keep their score as tier points and their spendable points, through later events', async () => {
+    const createdAt = new Date(Date.now() - 10 * DAY);
+    await db()
+      .collection('customers')
+      .insertOne({
+        _id: 'legacy' as any,
+        status: 'active',
+        accounts: { standard: { score: 0, spent: 0, spendable: 0 }, roll: { score: 30, spent: 10, spendable: 20 } },
+        createdAt,
+        updatedAt: createdAt,
+      });
+    const none = async () => (await read('legacy', TIER_FIELDS)).tiers.find((t: any) => t.tier.id === 'w-none').points;
+    assert.equal(await none(), 30);
+    await accept('legacy', 'point_add', { points: 5, account: 'roll' });
+    assert.equal(await none(), 35);
+    const spent = await accept('legacy', 'point_spend', { points: 25, account: 'roll' });
+    assert.equal(spent.customer.id, 'legacy');
+    const roll = (await read('legacy', 'accounts { account score spent spendable expired }')).accounts.find(
+      (a: any) => a.account === 'roll',
+    );
+    assert.deepEqual(roll, { account: 'roll', score: 35, spent: 35, spendable: 0, expired: 0 });
+    assert.equal(await none(), 35);
+  });
+});
+
 describe('point expiry', () => {
   test('points stop being spendable at the instant given by expires_at and are counted in expired', async () => {
     await accept('exp-1', 'opt_in');

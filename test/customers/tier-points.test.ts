@@ -8,7 +8,7 @@ import { addMonths, latestYearly, parseMonthDay } from '../../src/entities/tier/
 const at = (iso: string) => new Date(iso);
 
 test('rolling: the issue example, earned 2026-03-15 on a 12-month tier, counts through 2027-03-14 and leaves at 2027-03-15T00:00Z', () => {
-  const buckets = earnedIndex({ '2026-03-15': 7 });
+  const buckets = earnedIndex({ 'd2026-03-15': 7 });
   const window = { type: 'rolling' as const, months: 12 };
   const optedIn = at('2020-01-01T00:00:00Z');
   assert.deepEqual(tierPoints(window, buckets, optedIn, at('2027-03-14T23:59:59.999Z')), {
@@ -26,7 +26,7 @@ test('rolling: the issue example, earned 2026-03-15 on a 12-month tier, counts t
 test('rolling: days clamped to the same month end leave together', () => {
   // 1 month after Jan 29, 30 and 31 of 2026 is Feb 28 for all three.
   assert.equal(addMonths(at('2026-01-31T10:00:00Z'), 1).toISOString(), '2026-02-28T00:00:00.000Z');
-  const buckets = earnedIndex({ '2026-01-29': 1, '2026-01-30': 2, '2026-01-31': 4, '2026-02-01': 8 });
+  const buckets = earnedIndex({ 'd2026-01-29': 1, 'd2026-01-30': 2, 'd2026-01-31': 4, 'd2026-02-01': 8 });
   assert.deepEqual(tierPoints({ type: 'rolling', months: 1 }, buckets, at('2025-01-01T00:00:00Z'), at('2026-02-27T12:00:00Z')), {
     points: 15,
     expiresAt: at('2026-02-28T00:00:00Z'),
@@ -36,7 +36,7 @@ test('rolling: days clamped to the same month end leave together', () => {
 
 test('calendar: the window restarts at 00:00 UTC of the latest MM-DD; at that instant the earlier points are out', () => {
   const dates = ['01-01', '07-01'].map((d) => parseMonthDay(d)!);
-  const buckets = earnedIndex({ '2026-06-30': 3, '2026-07-01': 5 });
+  const buckets = earnedIndex({ 'd2026-06-30': 3, 'd2026-07-01': 5 });
   const window = { type: 'calendar' as const, dates };
   const optedIn = at('2020-01-01T00:00:00Z');
   // A day past the restart (an effective time within the clock skew) survives it.
@@ -55,7 +55,7 @@ test('calendar: the window restarts at 00:00 UTC of the latest MM-DD; at that in
 test('anniversary of a 29 February opt-in falls on 28 February in other years', () => {
   const leap = parseMonthDay('02-29')!;
   assert.equal(latestYearly([leap], at('2027-03-01T00:00:00Z'))!.toISOString(), '2027-02-28T00:00:00.000Z');
-  const buckets = earnedIndex({ '2027-02-27': 2, '2027-02-28': 3 });
+  const buckets = earnedIndex({ 'd2027-02-27': 2, 'd2027-02-28': 3 });
   assert.deepEqual(tierPoints({ type: 'anniversary' }, buckets, at('2024-02-29T18:00:00Z'), at('2027-02-28T00:00:00Z')), {
     points: 3,
     expiresAt: at('2028-02-29T00:00:00Z'),
