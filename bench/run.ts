@@ -15,6 +15,7 @@ import { compare, compareAll, load, medianOf, type LoadResult, type LoadTarget }
 import { apolloCanned, apolloExecuting, mercuriusCanned, nodeHttpBytes, type Reference } from './reference-servers';
 import { authCost, benchRequests } from './auth-cost';
 import { rateLimitBench } from './rate-limit';
+import { benchCustomers } from './customers';
 
 /**
  * `npm run bench`: every comparison runs both sides in the same process and the same run,
@@ -115,7 +116,7 @@ async function main() {
     `\nnpm run bench — ${ROUNDS} alternating rounds of ${SECONDS}s, ${CONNECTIONS} connections, medians; database: ${mongo.kind}\n`,
   );
 
-  const only = process.env.BENCH_ONLY?.split(','); // entities | miss | customers | security | errorlog | limits | ratelimit
+  const only = process.env.BENCH_ONLY?.split(','); // entities | miss | customers | points | security | errorlog | limits | ratelimit
   const runs = (part: string) => !only || only.includes(part);
   const host = new URL(url).host;
   const signed = (requestBody = body): LoadTarget => ({
@@ -425,6 +426,11 @@ async function main() {
         `  ${bombers} bomb connection${bombers > 1 ? 's' : ''} / alone: cheap p50 ${medianOf(runs.cheap, 'p50')} vs ${medianOf(alone, 'p50')} ms, p99 ${medianOf(runs.cheap, 'p99')} vs ${medianOf(alone, 'p99')} ms, throughput ${((medianOf(runs.cheap, 'rps') / medianOf(alone, 'rps')) * 100).toFixed(1)}%`,
       );
     }
+  }
+  if (runs('points')) {
+    // A customer with three years of daily events: tier standing read, and submitEvent throughput.
+    const bench = { app, url, clientKey, adminKey: ADMIN_KEY, seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS };
+    await benchCustomers(bench);
   }
   if (runs('ratelimit')) {
     await rateLimitBench({

@@ -76,7 +76,10 @@ export async function createApp({ config, logger, mongoUri }: AppOptions): Promi
     maxRecordBytes: config.errorLogMaxRecordBytes,
     knownKeys: credentials,
   });
-  const customers = new CustomerService(connection, logger, atomic);
+  const customers = new CustomerService(connection, logger, atomic, {
+    clockSkewSeconds: config.signatureClockSkewSeconds,
+    pointsValidityDays: config.pointsValidityDays,
+  });
   const rateLimiter = new RateLimiter(connection, config.rateLimits, logger);
   await Promise.all([
     entities.start(),

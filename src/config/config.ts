@@ -41,6 +41,8 @@ export interface Config {
   operationLimits: OperationLimits;
   /** Bound of the per-instance cache of whole tier/offer responses, in bytes; 0 = off. */
   responseCacheMaxBytes: number;
+  /** How long added points stay spendable when the event gives no `expires_at`; undefined: forever. */
+  pointsValidityDays: number | undefined;
   /** Per-key and per-address call limits (CONTRACT §4 "Rate limits"). */
   rateLimits: RateLimitSettings;
 }
@@ -220,6 +222,8 @@ export function loadConfig(env: Env = process.env): Config {
     seedFixtures: bool(env, 'SEED_FIXTURES', mongodbUri === undefined),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 5000, 0, 120_000),
     responseCacheMaxBytes: int(env, 'RESPONSE_CACHE_MAX_BYTES', 32 * 1024 * 1024, 0, 64 * 1024 * 1024 * 1024),
+    pointsValidityDays:
+      str(env, 'POINTS_VALIDITY_DAYS') === undefined ? undefined : int(env, 'POINTS_VALIDITY_DAYS', 0, 1, 36_500),
     operationLimits: {
       depth: int(env, 'OPERATION_MAX_DEPTH', DEFAULT_OPERATION_LIMITS.depth, 1, 1000),
       aliases: int(env, 'OPERATION_MAX_ALIASES', DEFAULT_OPERATION_LIMITS.aliases, 0, 100_000),

@@ -1,11 +1,20 @@
 import { Schema, Types, type Connection, type Model } from 'mongoose';
 import type { Collection } from 'mongodb';
 
-/** The counters of one points account. `spendable` is kept equal to `score - spent`. */
+/**
+ * One points account as stored. `spendable` is the sum of `lots` as of the last write (some
+ * may have expired since: reads recompute it from the lots); `expired` counts the points of
+ * lots that had expired by the last write. `earned` holds the points added per UTC day of
+ * their effective time (`d2026-03-15`), which tier windows are summed from (spends do not lower them).
+ * Accounts written before lots existed have only `score`, `spent` and `spendable`.
+ */
 export interface AccountCounters {
   score: number;
   spent: number;
   spendable: number;
+  expired: number;
+  lots: { points: number; expiresAt: Date | null }[];
+  earned: Record<string, number>;
 }
 
 /**
@@ -24,6 +33,11 @@ export interface CustomerDoc {
   /** `scrypt$N$r$p$salt$hash` (see ./password); never projected into API responses. */
   passwordHash?: string;
   accounts: Record<string, Partial<AccountCounters>>;
+  /** Segment ids from opt_in/profile `data.segments` (offers read them). */
+  segments?: string[];
+  /** Incremented by every point event, whose update is conditional on the value it read. */
+  rev?: number;
+  /** The opt-in time: the opt_in event's effective time. */
   createdAt: Date;
   updatedAt: Date;
 }
@@ -34,7 +48,16 @@ export interface CustomerEventDoc {
   customer: string;
   action: string;
   data: Record<string, unknown>;
+  /** The effective time (`data.effective_timestamp`, else `receivedAt`). */
   occurredAt: Date;
+  /** When the server received the event (absent on entries written before it was kept). */
+  receivedAt?: Date;
+  /** The shop's id; unique per customer (a partial unique index), which makes retries idempotent. */
+  externalId?: string;
+  /** Point events: the points, the account and, for point_add, when they expire (null: never). */
+  points?: number;
+  account?: string;
+  expiresAt?: Date | null;
   /** `***` + the last four characters of the API key that sent the event. */
   apiKeyHint: string | null;
 }
@@ -74,6 +97,8 @@ function customerSchema(): Schema<CustomerDoc> {
       lastName: String,
       passwordHash: String,
       accounts: { type: Schema.Types.Mixed },
+      segments: [String],
+      rev: Number,
       createdAt: Date,
       updatedAt: Date,
     },
@@ -88,12 +113,23 @@ function eventSchema(): Schema<CustomerEventDoc> {
       action: { type: String, required: true },
       data: { type: Schema.Types.Mixed },
       occurredAt: { type: Date, required: true },
+      receivedAt: Date,
+      externalId: String,
+      points: Number,
+      account: String,
+      expiresAt: Date,
       apiKeyHint: String,
     },
     { collection: 'events', versionKey: false, minimize: false, id: false, autoIndex: true },
   );
   // A customer's history, newest first, keyset-paged on (occurredAt, _id).
   schema.index({ customer: 1, occurredAt: -1, _id: -1 });
+  // One accepted event per (customer, externalId): a concurrent retry's insert fails here, in
+  // the same transaction as its customer change, so it can never be applied twice.
+  schema.index(
+    { customer: 1, externalId: 1 },
+    { unique: true, name: 'customer_externalId_unique', partialFilterExpression: { externalId: { $type: 'string' } } },
+  );
   return schema;
 }
 

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { Customer, CustomerEvent, CustomerEventConnection, CustomerTier, EventResult } from './customer.type';
+import { BulkEventResult, Customer, CustomerEvent, CustomerEventConnection, CustomerTier, EventResult } from './customer.type';
 import { EventInput } from './event.input';
 import { tierStanding } from './tier-standing';
 import type { Tier } from '../entities/tier/tier.type';
@@ -7,7 +7,7 @@ import { ApiEndpoint } from '../security/api-endpoint';
 import { RootField } from '../auth/root-field';
 import type { Page } from '../common/pagination';
 import type { ResolverContext } from '../call/context';
-import type { CustomerService } from './customer.service';
+import { MAX_BATCH, type CustomerService } from './customer.service';
 import type { EntityStore } from '../entities/entity.store';
 
 /** The services these resolvers use. */
@@ -33,22 +33,26 @@ function requestTiers(ctx: Context): Tier[] {
 export class CustomerResolver {
   @Query(() => Customer, { nullable: true, description: 'One customer; null when no customer has that id.' })
   @RootField({ endpoint: ApiEndpoint.CUSTOMER })
-  customer(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Customer | null> {
+  customer(@Arg('id', () => ID, { description: 'The customer id.' }) id: string, @Ctx() ctx: Context): Promise<Customer | null> {
     return ctx.services.customers.find(id);
   }
 
-  @FieldResolver(() => [CustomerTier], { description: 'Standing in every tier structure that has levels.' })
+  @FieldResolver(() => [CustomerTier], {
+    description:
+      'Standing in every active tier structure whose lowest level the tier points reach, on the tier points counted by its rules.',
+  })
   tiers(@Root() customer: Customer, @Ctx() ctx: Context): CustomerTier[] {
-    // No database call: the tiers come from the entity cache, once per request.
-    return tierStanding(requestTiers(ctx), customer.accounts);
+    // No database call: the tiers come from the entity cache, once per request, and the
+    // earned days from the customer document already read.
+    return tierStanding(requestTiers(ctx), customer.standing);
   }
 
-  @FieldResolver(() => CustomerEventConnection, { description: 'Accepted events, newest first.' })
+  @FieldResolver(() => CustomerEventConnection, { description: 'Accepted events, newest effective time first.' })
   events(
     @Root() customer: Customer,
     @Ctx() ctx: Context,
-    @Arg('first', () => Int, { nullable: true }) first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Arg('first', () => Int, { nullable: true, description: 'Page size.' }) first?: number,
+    @Arg('after', () => String, { nullable: true, description: 'The `endCursor` of the previous page.' }) after?: string,
   ): Promise<Page<CustomerEvent>> {
     return ctx.services.customers.history(customer.id, { first, after });
   }
@@ -58,11 +62,26 @@ export class CustomerResolver {
 export class EventResolver {
   @Mutation(() => EventResult, {
     description:
-      'Applies one customer event atomically. A refused event (bad data, unknown customer, spend beyond the balance, duplicate opt_in) is BAD_USER_INPUT and changes nothing.',
+      'Applies one customer event atomically. A refused event (bad data, unknown customer, spend beyond the balance, duplicate opt_in, a bad effective_timestamp or expires_at) is BAD_USER_INPUT naming the field and changes nothing. A repeat of an accepted externalId answers duplicate: true and changes nothing.',
   })
   @RootField({ endpoint: ApiEndpoint.EVENTS })
-  async submitEvent(@Arg('input', () => EventInput) input: EventInput, @Ctx() ctx: Context): Promise<EventResult> {
-    const customer = await ctx.services.customers.submit(input, ctx.auth.keyHint);
-    return { accepted: true, customer };
+  async submitEvent(
+    @Arg('input', () => EventInput, { description: 'The event.' }) input: EventInput,
+    @Ctx() ctx: Context,
+  ): Promise<EventResult> {
+    const { customer, duplicate } = await ctx.services.customers.apply(input, ctx.auth.keyHint);
+    return { accepted: true, duplicate, customer, error: null };
+  }
+
+  @Mutation(() => BulkEventResult, {
+    description: `Applies 1 to ${MAX_BATCH} events in order, each on its own: a refused event is reported in its result (error) and the others still apply. More than ${MAX_BATCH} (or none) is BAD_USER_INPUT for the whole call, and nothing is applied.`,
+  })
+  @RootField({ endpoint: ApiEndpoint.EVENTS })
+  submitEvents(
+    // Checked per event by the service, so one malformed event does not refuse the batch.
+    @Arg('inputs', () => [EventInput], { validate: false, description: `1 to ${MAX_BATCH} events.` }) inputs: EventInput[],
+    @Ctx() ctx: Context,
+  ): Promise<BulkEventResult> {
+    return ctx.services.customers.applyBatch(inputs, ctx.auth.keyHint, ctx.call.requestId);
   }
 }

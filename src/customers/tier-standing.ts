@@ -1,19 +1,39 @@
 import type { Tier } from '../entities/tier/tier.type';
-import type { CustomerTier, PointAccount } from './customer.type';
+import type { CustomerTier } from './customer.type';
+import { earnedIndex, tierPoints, type EarnedIndex } from './tier-points';
+import type { EarnedDays } from './tier-points';
+
+/** What the standing of one customer is computed from: its document's earned days, read once. */
+export interface StandingSource {
+  /** Earned points per account and UTC day. */
+  earned: Record<string, EarnedDays>;
+  /** The opt-in time (anniversary windows). */
+  createdAt: Date;
+  /** The instant the customer was read; every figure of one response uses it. */
+  readAt: Date;
+}
 
 /**
- * The customer's standing in every tier structure, from the in-memory entity cache (no
- * database call). Per tier: the highest level whose threshold is at most the customer's
- * score on the tier's account (levels come sorted by threshold), the next level and the
- * points still missing. A tier with no levels, or whose lowest threshold the customer has
- * not reached yet, has no level to report and is left out (`level` is non-null).
+ * The customer's standing in every active tier structure, from the in-memory entity cache and
+ * the customer document (no database call). Per tier: its tier points (earned on its account
+ * within its window), the highest level whose threshold they reach (levels come sorted by
+ * threshold), the next level and the points still missing. A tier with no levels, or whose
+ * lowest threshold the customer has not reached, has no level to report and is left out.
  */
-export function tierStanding(tiers: readonly Tier[], accounts: readonly PointAccount[]): CustomerTier[] {
-  const scoreOf = new Map(accounts.map((a) => [a.account, a.score]));
+export function tierStanding(tiers: readonly Tier[], source: StandingSource): CustomerTier[] {
+  const indexOf = new Map<string, EarnedIndex>();
   const out: CustomerTier[] = [];
   for (const tier of tiers) {
+    if (tier.status !== 'active') continue;
+    let index = indexOf.get(tier.account);
+    if (!index) {
+      const own = Object.prototype.hasOwnProperty.call(source.earned, tier.account) ? source.earned[tier.account] : undefined;
+      index = earnedIndex(own);
+      indexOf.set(tier.account, index);
+    }
+    const standing = tierPoints(tier.window, index, source.createdAt, source.readAt);
     const levels = tier.levels;
-    const score = scoreOf.get(tier.account) ?? 0;
+    const score = standing.points;
     // Last index whose threshold <= score (binary search over the sorted levels).
     let lo = 0;
     let hi = levels.length;
@@ -23,14 +43,16 @@ export function tierStanding(tiers: readonly Tier[], accounts: readonly PointAcc
       else hi = mid;
     }
     if (lo === 0) continue;
-    const level = levels[lo - 1];
     const next = levels[lo] ?? null;
     out.push({
       tier,
-      level,
+      level: levels[lo - 1],
       next,
       // Points are whole numbers, so a fractional threshold needs the next whole point.
       pointsToNext: next ? Math.ceil(next.threshold - score) : null,
+      points: score,
+      expiresAt: standing.expiresAt,
+      pointsAfterExpiration: standing.pointsAfterExpiration,
     });
   }
   return out;

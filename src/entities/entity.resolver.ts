@@ -21,10 +21,10 @@ export class EntitiesResolver {
     return ctx.services.entities.tiers();
   }
 
-  @Query(() => Tier, { nullable: true })
+  @Query(() => Tier, { nullable: true, description: 'One tier structure; null when none has that id.' })
   @RootField({ endpoint: ApiEndpoint.ENTITIES })
   @CachedUntilRevision('entities')
-  tier(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Tier | undefined {
+  tier(@Arg('id', () => ID, { description: 'The tier structure id.' }) id: string, @Ctx() ctx: Context): Tier | undefined {
     return ctx.services.entities.tier(id);
   }
 

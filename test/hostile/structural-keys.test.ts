@@ -157,7 +157,10 @@ describe('account names (data.account of point events)', () => {
 
       const raw = await customers().findOne({ _id: id } as never);
       assert.ok(raw && Object.prototype.hasOwnProperty.call(raw.accounts, account));
-      assert.deepEqual({ ...raw.accounts[account] }, { score: 7, spendable: 4, spent: 3 });
+      const { earned, ...counters } = raw.accounts[account];
+      assert.deepEqual({ ...counters }, { score: 7, spendable: 4, spent: 3, expired: 0, lots: [{ points: 4, expiresAt: null }] });
+      // The points earned, under the day they were earned.
+      assert.deepEqual(Object.values({ ...earned }), [7]);
       assert.deepEqual(Object.keys(raw.accounts).sort(), [account, 'standard'].sort());
 
       const read = dataOf(
@@ -330,13 +333,15 @@ describe('entity document keys', () => {
     const result = await server
       .as(server.admin)
       .graphql(
-        `mutation { importEntities(entity: TIER, documents: [{ id: "literal", name: "Lit", account: "constructor", tiers: [{ id: "l1", name: { en: "One" }, threshold: 0 }], constructor: { name: "Foo", prototype: [1] } }]) { ids } }`,
+        `mutation { importEntities(entity: TIER, documents: [{ id: "literal", name: "Lit", account: "constructor", status: "active", tiers: [{ id: "l1", name: { en: "One" }, threshold: 0 }], constructor: { name: "Foo", prototype: [1] } }]) { ids } }`,
       );
     assert.deepEqual(dataOf(result).importEntities.ids, ['literal']);
     const expected = {
       id: 'literal',
       name: 'Lit',
       account: 'constructor',
+      // Only active tiers rank customers.
+      status: 'active',
       tiers: [{ id: 'l1', name: { en: 'One' }, threshold: 0 }],
       constructor: { name: 'Foo', prototype: [1] },
     };

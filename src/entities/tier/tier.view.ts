@@ -1,4 +1,5 @@
 import type { Tier, TierLevel } from './tier.type';
+import { tierWindow } from './tier-rules';
 
 /** Builds the GraphQL view of a stored tier document once, when the cache loads. */
 export function tierView(source: Record<string, unknown>): Tier {
@@ -10,9 +11,10 @@ export function tierView(source: Record<string, unknown>): Tier {
     id: String(source.id),
     name: String(source.name ?? ''),
     rollingMonths: Number.isInteger(rollingMonths) ? rollingMonths : null,
-    calendarExpirations: (Array.isArray(source.calendar_expirations)
-      ? source.calendar_expirations.map((e) => (e && typeof e === 'object' ? e : { value: e }))
-      : []) as Record<string, unknown>[],
+    // Import admits only "MM-DD" strings; anything else stored before that check is left out.
+    calendarExpirations: Array.isArray(source.calendar_expirations)
+      ? source.calendar_expirations.filter((e): e is string => typeof e === 'string')
+      : [],
     account: String(source.account ?? 'standard'),
     status: (source.status as string | undefined) ?? null,
     type: (source.type as string | undefined) ?? null,
@@ -25,5 +27,6 @@ export function tierView(source: Record<string, unknown>): Tier {
       }))
       .sort((a, b) => a.threshold - b.threshold),
     document: source,
+    window: tierWindow(source),
   };
 }
