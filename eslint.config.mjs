@@ -18,6 +18,7 @@ const LAYERS = [
   ['call'],
   ['entities', 'errorlog'],
   ['customers', 'management'],
+  ['offers-applied'],
   ['graphql'],
   ['http'],
   ['app'],

@@ -26,6 +26,7 @@ import { createHttpServer } from '../http/server';
 import { ConnectionTracker } from '../http/connections';
 import { ErrorLogService } from '../errorlog/errorlog.service';
 import { CustomerService } from '../customers/customer.service';
+import { OffersAppliedService } from '../offers-applied/offers-applied.service';
 import { guardRawFieldLookup } from '../db/raw-fields-guard';
 import { detectAtomicWrites } from '../db/transactions';
 import { withTimeout } from '../common/with-timeout';
@@ -70,7 +71,17 @@ export async function createApp({ config, logger, mongoUri }: AppOptions): Promi
     knownKeys: credentials,
   });
   const customers = new CustomerService(connection, logger, atomic);
-  await Promise.all([entities.start(), security.start(), credentials.start(), errorLog.start(), customers.start()]);
+  const offersApplied = new OffersAppliedService(connection, entities, atomic, {
+    clockSkewSeconds: config.signatureClockSkewSeconds,
+  });
+  await Promise.all([
+    entities.start(),
+    security.start(),
+    credentials.start(),
+    errorLog.start(),
+    customers.start(),
+    offersApplied.start(),
+  ]);
   revisions.start();
   if (config.adminApiKey && config.adminApiSecret) {
     await credentials.ensure(config.adminApiKey, config.adminApiSecret, 'Bootstrap admin', 'ADMIN');
@@ -89,6 +100,7 @@ export async function createApp({ config, logger, mongoUri }: AppOptions): Promi
     }),
     errorLog,
     customers,
+    offersApplied,
   };
 
   const limits = operationLimits(config.operationLimits);

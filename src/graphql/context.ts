@@ -5,6 +5,7 @@ import type { CredentialStore } from '../credentials/credential.store';
 import type { Authenticator } from '../auth/authenticate';
 import type { ErrorLogService } from '../errorlog/errorlog.service';
 import type { CustomerService } from '../customers/customer.service';
+import type { OffersAppliedService } from '../offers-applied/offers-applied.service';
 import type { ResolverContext } from '../call/context';
 
 /** The long-lived parts every request may use; one set per server instance. */
@@ -16,6 +17,7 @@ export interface Services {
   authenticator: Authenticator;
   errorLog: ErrorLogService;
   customers: CustomerService;
+  offersApplied: OffersAppliedService;
 }
 
 /** What every resolver receives (each one declares the slice of `services` it uses). */
