@@ -15,6 +15,7 @@ import { signRequest } from '../test/support/signers/escher-signer';
 import { OFFERS_QUERY, aliasBomb } from '../test/support/queries';
 import { compare, load, type LoadResult, type LoadTarget } from './load';
 import { authCost, benchRequests } from './auth-cost';
+import { benchOffersApplied } from './offers-applied';
 
 /**
  * `npm run bench`: every comparison runs both sides in the same process and the same run,
@@ -335,6 +336,7 @@ async function main() {
       );
     }
   }
+  if (!only || only === 'offers') await benchOffersApplied(replaceDatabaseName(mongo.uri, 'bench_offers'), ADMIN_KEY, startApp);
   await app.stop();
   mongo.stop();
 }

@@ -22,24 +22,42 @@ export interface Evaluation {
   compiled: CompiledOffer;
 }
 
-// Σ quantity × unitPrice in doubles carries noise (3 × 19.99 = 59.970000000000006); cut to
-// 12 significant digits so a total that is exactly min_total or max_total compares equal.
-const clean = (n: number) => Number(n.toPrecision(12));
-
-/** Every rule that needs no stored counter: windows, store, segments, totals, items, the discount. */
-export function evaluateRules(offer: CompiledOffer, cart: IndexedCart, shopper: Shopper, at: number): Evaluation {
+/**
+ * Every rule that needs no stored counter: windows, store, segments, totals, items, the
+ * discount. With `allReasons` false (eligibleOnly: an ineligible offer is not answered at
+ * all) it stops at the first failed rule, before the item rules, the costly part.
+ */
+export function evaluateRules(
+  offer: CompiledOffer,
+  cart: IndexedCart,
+  shopper: Shopper,
+  at: number,
+  allReasons = true,
+): Evaluation {
   const rules = offer.rules;
   if (!rules) {
     return { offer: offer.offer, eligible: false, reasons: [R.INVALID_RULES], discount: 0, discountedItems: [], compiled: offer };
   }
   const reasons: R[] = [];
+  const failed = (): Evaluation => ({
+    offer: offer.offer,
+    eligible: false,
+    reasons,
+    discount: 0,
+    discountedItems: [],
+    compiled: offer,
+  });
   windowReasons(at, rules.run, rules.issuance, reasons);
   if (rules.stores !== null && (shopper.store === null || !rules.stores.has(shopper.store))) reasons.push(R.STORE);
   if (rules.segments !== null && !intersects(rules.segments, shopper.segments)) reasons.push(R.SEGMENT);
-  const total = clean(cart.total);
+  const total = cart.total;
   if (rules.minTotal !== null && total < rules.minTotal) reasons.push(R.MIN_TOTAL);
   if (rules.maxTotal !== null && total > rules.maxTotal) reasons.push(R.MAX_TOTAL);
-  if (!cart.meets(rules.required)) reasons.push(R.REQUIRED_ITEMS);
+  if (!allReasons && reasons.length > 0) return failed();
+  if (!cart.meets(rules.required)) {
+    reasons.push(R.REQUIRED_ITEMS);
+    if (!allReasons) return failed();
+  }
   if (!cart.meets(rules.eligible)) reasons.push(R.NO_ELIGIBLE_ITEMS);
   const eligible = reasons.length === 0;
   const result =

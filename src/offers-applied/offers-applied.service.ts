@@ -124,7 +124,9 @@ export class OffersAppliedService {
     const at = request.at ?? new Date();
     const eligibleOnly = request.eligibleOnly !== false;
     const customer = request.customer ?? null;
-    const segments = customer === null ? null : await this.segmentsOf(customer);
+    // The customer's counters are few (one per offer they used): read with the segments, in parallel.
+    const [segments, customerCounters] =
+      customer === null ? [null, []] : await Promise.all([this.segmentsOf(customer), this.counters.find({ customer }).toArray()]);
     const cart = new IndexedCart(
       request.items.map((item): CartItem => ({
         product: item.product,
@@ -139,7 +141,7 @@ export class OffersAppliedService {
     // leave out every offer those rules already rule out, before anything else is looked at.
     const positions = eligibleOnly ? catalog.candidates(shopper.store, segments ?? []) : catalog.ranked.map((_, i) => i);
     const time = at.getTime();
-    let evaluations = positions.map((p) => evaluateRules(catalog.ranked[p], cart, shopper, time));
+    let evaluations = positions.map((p) => evaluateRules(catalog.ranked[p], cart, shopper, time, !eligibleOnly));
     if (eligibleOnly) evaluations = evaluations.filter((e) => e.eligible);
 
     const limited = evaluations.filter((e) => e.compiled.rules !== undefined && hasLimits(e.compiled.rules.limits));
@@ -147,6 +149,7 @@ export class OffersAppliedService {
       const usage = await this.usageOf(
         limited.map((e) => e.compiled),
         customer,
+        customerCounters,
         at,
       );
       for (const e of limited) applyLimits(e, usage.get(e.compiled.id) ?? NO_USAGE, customer !== null);
@@ -166,26 +169,20 @@ export class OffersAppliedService {
     return Array.isArray(doc.segments) ? doc.segments.filter((s): s is string => typeof s === 'string') : [];
   }
 
-  /** The counters of these offers for this customer (or none), in one query. */
-  private async usageOf(offers: readonly CompiledOffer[], customer: string | null, at: Date): Promise<Map<string, Usage>> {
-    const ids: string[] = [];
-    for (const offer of offers) {
-      if (offer.rules?.limits.inventory?.scope === 'global') ids.push(globalCounterId(offer.id));
-      if (customer !== null) ids.push(customerCounterId(offer.id, customer));
-    }
-    const docs = ids.length === 0 ? [] : await this.counters.find({ _id: { $in: ids } }).toArray();
-    const byId = new Map(docs.map((d) => [d._id, d]));
+  /** The counters of these offers: the customer's already read, the global ones in one query. */
+  private async usageOf(
+    offers: readonly CompiledOffer[],
+    customer: string | null,
+    customerCounters: readonly CounterDoc[],
+    at: Date,
+  ): Promise<Map<string, Usage>> {
+    const globalIds = offers.filter((o) => o.rules?.limits.inventory?.scope === 'global').map((o) => globalCounterId(o.id));
+    const globals = globalIds.length === 0 ? [] : await this.counters.find({ _id: { $in: globalIds } }).toArray();
+    const byId = new Map([...globals, ...customerCounters].map((d) => [d._id, d]));
     const usage = new Map<string, Usage>();
     for (const offer of offers) {
-      usage.set(
-        offer.id,
-        usageFrom(
-          offer.rules!,
-          byId.get(globalCounterId(offer.id)),
-          customer === null ? undefined : byId.get(customerCounterId(offer.id, customer)),
-          at,
-        ),
-      );
+      const c = customer === null ? undefined : byId.get(customerCounterId(offer.id, customer));
+      usage.set(offer.id, usageFrom(offer.rules!, byId.get(globalCounterId(offer.id)), c, at));
     }
     return usage;
   }

@@ -48,7 +48,7 @@ function redemptionSchema(): Schema<RedemptionDoc> {
 }
 
 function counterSchema(): Schema<CounterDoc> {
-  return new Schema<CounterDoc>(
+  const schema = new Schema<CounterDoc>(
     {
       _id: { type: String, required: true },
       offer: { type: String, required: true },
@@ -58,6 +58,9 @@ function counterSchema(): Schema<CounterDoc> {
     },
     { collection: 'offer_counters', versionKey: false, minimize: false, _id: false, id: false, autoIndex: true },
   );
+  // evaluateOffers reads all of one customer's counters at once.
+  schema.index({ customer: 1 });
+  return schema;
 }
 
 export interface RedemptionModels {
