@@ -18,6 +18,7 @@ const LAYERS = [
   ['call'],
   ['entities', 'errorlog', 'rate-limit'],
   ['customers', 'management'],
+  ['offers-applied'],
   ['graphql'],
   ['http'],
   ['app'],

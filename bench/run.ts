@@ -16,6 +16,7 @@ import { apolloCanned, apolloExecuting, mercuriusCanned, nodeHttpBytes, type Ref
 import { authCost, benchRequests } from './auth-cost';
 import { rateLimitBench } from './rate-limit';
 import { benchCustomers } from './customers';
+import { benchOffersApplied } from './offers-applied';
 
 /**
  * `npm run bench`: every comparison runs both sides in the same process and the same run,
@@ -116,7 +117,7 @@ async function main() {
     `\nnpm run bench — ${ROUNDS} alternating rounds of ${SECONDS}s, ${CONNECTIONS} connections, medians; database: ${mongo.kind}\n`,
   );
 
-  const only = process.env.BENCH_ONLY?.split(','); // entities | miss | customers | points | security | errorlog | limits | ratelimit
+  const only = process.env.BENCH_ONLY?.split(','); // entities | miss | customers | points | offers | security | errorlog | limits | ratelimit
   const runs = (part: string) => !only || only.includes(part);
   const host = new URL(url).host;
   const signed = (requestBody = body): LoadTarget => ({
@@ -432,6 +433,7 @@ async function main() {
     const bench = { app, url, clientKey, adminKey: ADMIN_KEY, seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS };
     await benchCustomers(bench);
   }
+  if (runs('offers')) await benchOffersApplied(replaceDatabaseName(mongo.uri, 'bench_offers'), ADMIN_KEY, startApp);
   if (runs('ratelimit')) {
     await rateLimitBench({
       mongoUri: mongo.uri,

@@ -29,6 +29,7 @@ import { createHttpServer } from '../http/server';
 import { ConnectionTracker } from '../http/connections';
 import { ErrorLogService } from '../errorlog/errorlog.service';
 import { CustomerService } from '../customers/customer.service';
+import { OffersAppliedService } from '../offers-applied/offers-applied.service';
 import { guardRawFieldLookup } from '../db/raw-fields-guard';
 import { detectAtomicWrites } from '../db/transactions';
 import { withTimeout } from '../common/with-timeout';
@@ -81,6 +82,9 @@ export async function createApp({ config, logger, mongoUri }: AppOptions): Promi
     pointsValidityDays: config.pointsValidityDays,
   });
   const rateLimiter = new RateLimiter(connection, config.rateLimits, logger);
+  const offersApplied = new OffersAppliedService(connection, entities, atomic, {
+    clockSkewSeconds: config.signatureClockSkewSeconds,
+  });
   await Promise.all([
     entities.start(),
     security.start(),
@@ -88,6 +92,7 @@ export async function createApp({ config, logger, mongoUri }: AppOptions): Promi
     errorLog.start(),
     customers.start(),
     rateLimiter.start(),
+    offersApplied.start(),
   ]);
   revisions.start();
   if (config.adminApiKey && config.adminApiSecret) {
@@ -108,6 +113,7 @@ export async function createApp({ config, logger, mongoUri }: AppOptions): Promi
     errorLog,
     customers,
     responseCache: new ResponseCache(config.responseCacheMaxBytes, () => entities.generation),
+    offersApplied,
   };
 
   const limits = operationLimits(config.operationLimits);

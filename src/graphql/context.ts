@@ -5,6 +5,7 @@ import type { CredentialStore } from '../credentials/credential.store';
 import type { Authenticator } from '../auth/authenticate';
 import type { ErrorLogService } from '../errorlog/errorlog.service';
 import type { CustomerService } from '../customers/customer.service';
+import type { OffersAppliedService } from '../offers-applied/offers-applied.service';
 import type { ResolverContext } from '../call/context';
 import type { ResponseCache } from './response-cache';
 
@@ -19,6 +20,7 @@ export interface Services {
   customers: CustomerService;
   /** Whole tier/offer responses, in front of Apollo (graphql-handler.ts). */
   responseCache: ResponseCache;
+  offersApplied: OffersAppliedService;
 }
 
 /** What every resolver receives (each one declares the slice of `services` it uses). */

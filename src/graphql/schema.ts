@@ -7,6 +7,8 @@ import { SecurityResolver } from '../management/security.resolver';
 import { CredentialResolver } from '../management/credential.resolver';
 import { ErrorLogResolver } from '../errorlog/errorlog.resolver';
 import { CustomerResolver, EventResolver } from '../customers/customer.resolver';
+import { OffersAppliedResolver } from '../offers-applied/offers-applied.resolver';
+import { CustomerRedemptionsResolver } from '../offers-applied/customer-redemptions.resolver';
 import { forbidden } from '../common/errors';
 import type { RequestContext } from './context';
 
@@ -32,6 +34,8 @@ export function buildApiSchema(): GraphQLSchema {
       ErrorLogResolver,
       CustomerResolver,
       EventResolver,
+      OffersAppliedResolver,
+      CustomerRedemptionsResolver,
     ],
     authChecker,
     // Unknown keys in JSON documents are the import's business, not a validation failure.
