@@ -5,7 +5,7 @@ import { tierStanding } from './tier-standing';
 import type { Tier } from '../entities/tier/tier.type';
 import { ApiEndpoint } from '../security/api-endpoint';
 import { RootField } from '../auth/root-field';
-import type { Page } from '../common/pagination';
+import { AFTER_ARG, FIRST_ARG, type Page } from '../common/pagination';
 import type { ResolverContext } from '../call/context';
 import type { CustomerService } from './customer.service';
 import type { EntityStore } from '../entities/entity.store';
@@ -33,7 +33,10 @@ function requestTiers(ctx: Context): Tier[] {
 export class CustomerResolver {
   @Query(() => Customer, { nullable: true, description: 'One customer; null when no customer has that id.' })
   @RootField({ endpoint: ApiEndpoint.CUSTOMER })
-  customer(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Customer | null> {
+  customer(
+    @Arg('id', () => ID, { description: 'The customer id (as given at opt_in).' }) id: string,
+    @Ctx() ctx: Context,
+  ): Promise<Customer | null> {
     return ctx.services.customers.find(id);
   }
 
@@ -47,8 +50,8 @@ export class CustomerResolver {
   events(
     @Root() customer: Customer,
     @Ctx() ctx: Context,
-    @Arg('first', () => Int, { nullable: true }) first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Arg('first', () => Int, FIRST_ARG) first?: number,
+    @Arg('after', () => String, AFTER_ARG) after?: string,
   ): Promise<Page<CustomerEvent>> {
     return ctx.services.customers.history(customer.id, { first, after });
   }
@@ -61,7 +64,10 @@ export class EventResolver {
       'Applies one customer event atomically. A refused event (bad data, unknown customer, spend beyond the balance, duplicate opt_in) is BAD_USER_INPUT and changes nothing.',
   })
   @RootField({ endpoint: ApiEndpoint.EVENTS })
-  async submitEvent(@Arg('input', () => EventInput) input: EventInput, @Ctx() ctx: Context): Promise<EventResult> {
+  async submitEvent(
+    @Arg('input', () => EventInput, { description: 'The event: customer, action and its data.' }) input: EventInput,
+    @Ctx() ctx: Context,
+  ): Promise<EventResult> {
     const customer = await ctx.services.customers.submit(input, ctx.auth.keyHint);
     return { accepted: true, customer };
   }

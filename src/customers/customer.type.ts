@@ -23,7 +23,7 @@ export class PointAccount {
 
 @ObjectType({ description: "A customer's standing in one tier structure." })
 export class CustomerTier {
-  @Field(() => Tier)
+  @Field(() => Tier, { description: 'The tier structure.' })
   tier!: Tier;
 
   @Field(() => TierLevel, {
@@ -40,16 +40,16 @@ export class CustomerTier {
 
 @ObjectType({ description: 'A loyalty program member.' })
 export class Customer {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The customer id, as given at opt_in.' })
   id!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Email address from opt_in or a later profile event.' })
   email!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'First name from opt_in or a later profile event.' })
   firstName!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Last name from opt_in or a later profile event.' })
   lastName!: string | null;
 
   @Field(() => String, { description: '"active" once opted in.' })
@@ -75,24 +75,24 @@ export class Customer {
 
 @ObjectType({ description: 'One accepted event of a customer.' })
 export class CustomerEvent {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The id of this event.' })
   id!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'What happened: opt_in, profile, point_add or point_spend.' })
   action!: string;
 
   @Field(() => GraphQLJSONObject, { description: 'The event data as accepted; a password is never kept.' })
   data!: Record<string, unknown>;
 
-  @Field(() => GraphQLDateTimeISO)
+  @Field(() => GraphQLDateTimeISO, { description: 'When the event was accepted.' })
   occurredAt!: Date;
 }
 
-export const CustomerEventConnection = ConnectionType(CustomerEvent, 'CustomerEvent');
+export const CustomerEventConnection = ConnectionType(CustomerEvent, 'CustomerEvent', 'customer events');
 
 @ObjectType({ description: 'The outcome of an accepted event. A refused event is an error (BAD_USER_INPUT).' })
 export class EventResult {
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'Always true: a refused event answers an error instead.' })
   accepted!: boolean;
 
   @Field(() => Customer, { description: 'The customer as this event left it.' })

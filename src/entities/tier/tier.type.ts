@@ -3,7 +3,7 @@ import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 
 @ObjectType({ description: 'One level of a tier structure (Antavo: an item of `tiers`).', simpleResolvers: true })
 export class TierLevel {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The level id.' })
   id!: string;
 
   @Field(() => GraphQLJSONObject, { description: 'Localized name, e.g. {"en": "Basic"}.' })
@@ -15,10 +15,10 @@ export class TierLevel {
 
 @ObjectType({ description: 'A tier structure: a points account and its levels.', simpleResolvers: true })
 export class Tier {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The tier structure id.' })
   id!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The name admins gave the tier structure.' })
   name!: string;
 
   @Field(() => Int, { nullable: true, description: 'Stored as the source sends it (e.g. "12").' })
@@ -30,13 +30,13 @@ export class Tier {
   @Field(() => String, { description: 'The points account the thresholds are counted on.' })
   account!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'As stored, e.g. "active".' })
   status!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'As stored, e.g. "point_based".' })
   type!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'How levels expire, as stored, e.g. "none".' })
   expirationType!: string | null;
 
   @Field(() => [TierLevel], { description: 'Levels ordered by threshold (Antavo: `tiers`).' })
