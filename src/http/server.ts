@@ -11,6 +11,7 @@ import { BodyTooLargeError, ClientAbortedError, readBody } from './read-body';
 import { graphqlErrorBody, internalErrorMessage, jsonResponse, restErrorBody } from '../call/response';
 import { CORS_HEADERS, writeResponse } from './respond';
 import { requestIdOf } from './request-id';
+import { logRequest, onRequestFinished, type RequestLogEntry } from './request-log';
 
 export interface HttpServerOptions {
   apollo: ApolloServer<RequestContext>;
@@ -67,7 +68,14 @@ export function createHttpServer(options: HttpServerOptions): Server {
     }
   }
 
-  async function api(req: IncomingMessage, res: ServerResponse, path: string, search: string, requestId: string) {
+  async function api(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    search: string,
+    requestId: string,
+    log: RequestLogEntry,
+  ) {
     const call = newCall(requestId, {
       method: (req.method ?? 'GET').toUpperCase(),
       url: req.url ?? '/',
@@ -78,6 +86,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
       socketAddress: req.socket.remoteAddress,
     });
     if (path.startsWith('/entities')) call.endpoints = [ApiEndpoint.ENTITIES];
+    log.call = call;
     call.response = await answerApiCall(req, call);
     // Browsers call /graphql from other origins (Sandbox's iframe); the Entities API is for servers.
     if (path === '/graphql') call.response.headers = { ...CORS_HEADERS, ...call.response.headers };
@@ -85,7 +94,14 @@ export function createHttpServer(options: HttpServerOptions): Server {
     onCallDone?.(call);
   }
 
-  async function route(req: IncomingMessage, res: ServerResponse, path: string, search: string, requestId: string) {
+  async function route(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    search: string,
+    requestId: string,
+    log: RequestLogEntry,
+  ) {
     if (req.method === 'OPTIONS') {
       res.writeHead(204, CORS_HEADERS).end();
       return;
@@ -100,7 +116,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
       return;
     }
     if (isGraphQLPath(path) || path.startsWith('/entities/')) {
-      await api(req, res, isGraphQLPath(path) ? '/graphql' : path, search, requestId);
+      await api(req, res, isGraphQLPath(path) ? '/graphql' : path, search, requestId, log);
       return;
     }
     writeResponse(res, jsonResponse(404, restErrorBody(404, 'NOT_FOUND', `No such path: ${path}`, requestId)));
@@ -110,7 +126,9 @@ export function createHttpServer(options: HttpServerOptions): Server {
     const requestId = requestIdOf(req.headers['x-request-id']);
     res.setHeader('x-request-id', requestId);
     const { path, search } = splitUrl(req.url ?? '/');
-    route(req, res, path, search, requestId).catch((err: Error) => {
+    // The request's log line: written once the response is sent (or the client has gone).
+    const log = onRequestFinished(req, res, path, requestId, (finished) => logRequest(logger, finished));
+    route(req, res, path, search, requestId, log).catch((err: Error) => {
       if (err instanceof ClientAbortedError) {
         // Clients abort all the time (timeouts, closed tabs); one quiet line, no stack, so a
         // client cannot flood the log by aborting uploads.
