@@ -1,5 +1,5 @@
 import pino, { type Logger } from 'pino';
-import pinoPretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
 
 /** `pretty`: coloured one-liners with local times for a person at a terminal; `json`: one JSON object a line for machines. */
 export type LogFormat = 'json' | 'pretty';
@@ -21,7 +21,9 @@ export function createLogger(
   // starts) and nothing lost when the process exits right after a start failure.
   const destination =
     options.format === 'pretty'
-      ? pinoPretty({
+      ? // Loaded only when chosen: production logs JSON and need not pay for it at start.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        (require('pino-pretty') as typeof PinoPretty)({
           sync: true,
           colorize: true,
           translateTime: 'SYS:HH:MM:ss.l',
