@@ -29,11 +29,15 @@ import { CustomerService } from '../customers/customer.service';
 import { guardRawFieldLookup } from '../db/raw-fields-guard';
 import { detectAtomicWrites } from '../db/transactions';
 import { withTimeout } from '../common/with-timeout';
+import { Metrics } from '../metrics/metrics';
+import { observed } from '../http/metrics-route';
 
 export interface App {
   readonly services: Services;
   readonly connection: Connection;
   readonly server: Server;
+  /** Prometheus metrics of this instance; caches count hits and misses into metrics.cacheHits/cacheMisses. */
+  readonly metrics: Metrics;
   /** Listens on config.port/host (0 = random); resolves with the base URL. */
   listen(): Promise<string>;
   /** Stops accepting, lets requests in flight finish, then closes the database connection. */
@@ -129,6 +133,7 @@ export async function createApp({ config, logger, mongoUri }: AppOptions): Promi
     }
   };
 
+  const metrics = new Metrics({ pending: () => errorLog.recorder.pending, dropped: () => errorLog.recorder.dropped });
   const server = createHttpServer({
     apollo,
     services,
@@ -136,6 +141,10 @@ export async function createApp({ config, logger, mongoUri }: AppOptions): Promi
     bodyLimitBytes: config.bodyLimitBytes,
     isReady,
     onCallDone: (call) => errorLog.callDone(call),
+    onRequestFinished: (finished) => metrics.observeRequest(observed(finished)),
+    metrics: config.metricsEnabled
+      ? { metrics, token: config.metricsToken, authenticator: services.authenticator, security: services.security }
+      : undefined,
   });
   server.keepAliveTimeout = 5000;
   // A client that trickles its headers or body must not hold a socket (and shutdown) for
@@ -148,6 +157,7 @@ export async function createApp({ config, logger, mongoUri }: AppOptions): Promi
     services,
     connection,
     server,
+    metrics,
     listen: () =>
       new Promise((resolve, reject) => {
         server.once('error', reject);

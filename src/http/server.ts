@@ -11,7 +11,8 @@ import { BodyTooLargeError, ClientAbortedError, readBody } from './read-body';
 import { graphqlErrorBody, internalErrorMessage, jsonResponse, restErrorBody } from '../call/response';
 import { CORS_HEADERS, writeResponse } from './respond';
 import { requestIdOf } from './request-id';
-import { logRequest, onRequestFinished, type RequestLogEntry } from './request-log';
+import { logRequest, onRequestFinished, type FinishedRequest, type RequestLogEntry } from './request-log';
+import { answerMetrics, type MetricsRouteOptions } from './metrics-route';
 
 export interface HttpServerOptions {
   apollo: ApolloServer<RequestContext>;
@@ -22,6 +23,10 @@ export interface HttpServerOptions {
   isReady: () => Promise<boolean>;
   /** Receives every finished API call (GraphQL and Entities paths), response included. */
   onCallDone?: (call: Call) => void;
+  /** Every finished request (the metrics count them). */
+  onRequestFinished?: (finished: FinishedRequest) => void;
+  /** GET /metrics; unset (METRICS_ENABLED=false) = 404 like any unknown path. */
+  metrics?: MetricsRouteOptions;
 }
 
 function splitUrl(url: string): { path: string; search: string } {
@@ -45,7 +50,7 @@ function errorResponse(path: string, status: number, code: string, message: stri
  * signatures, and five routes do not justify a framework.
  */
 export function createHttpServer(options: HttpServerOptions): Server {
-  const { apollo, services, logger, bodyLimitBytes, isReady, onCallDone } = options;
+  const { apollo, services, logger, bodyLimitBytes, isReady, onCallDone, metrics } = options;
 
   async function answerApiCall(req: IncomingMessage, call: Call): Promise<CallResponse> {
     const path = call.request.path;
@@ -115,6 +120,19 @@ export function createHttpServer(options: HttpServerOptions): Server {
       writeResponse(res, jsonResponse(ready ? 200 : 503, { status: ready ? 'ready' : 'database unavailable' }));
       return;
     }
+    if (path === '/metrics' && metrics) {
+      const request = {
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        path,
+        search,
+        headers: req.headers,
+        body: Buffer.alloc(0),
+        socketAddress: req.socket.remoteAddress,
+      };
+      writeResponse(res, await answerMetrics(req, request, requestId, metrics));
+      return;
+    }
     if (isGraphQLPath(path) || path.startsWith('/entities/')) {
       await api(req, res, isGraphQLPath(path) ? '/graphql' : path, search, requestId, log);
       return;
@@ -127,7 +145,10 @@ export function createHttpServer(options: HttpServerOptions): Server {
     res.setHeader('x-request-id', requestId);
     const { path, search } = splitUrl(req.url ?? '/');
     // The request's log line: written once the response is sent (or the client has gone).
-    const log = onRequestFinished(req, res, path, requestId, (finished) => logRequest(logger, finished));
+    const log = onRequestFinished(req, res, path, requestId, (finished) => {
+      logRequest(logger, finished);
+      options.onRequestFinished?.(finished);
+    });
     route(req, res, path, search, requestId, log).catch((err: Error) => {
       if (err instanceof ClientAbortedError) {
         // Clients abort all the time (timeouts, closed tabs); one quiet line, no stack, so a
