@@ -2,6 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dataOf, startTestServer, type TestServer } from '../support/server';
 import { httpCall } from '../support/http';
+import { loadConfig } from '../../src/config/config';
 
 const TOKEN = 'metrics-token-0123456789';
 let server: TestServer;
@@ -99,4 +100,13 @@ test('METRICS_ENABLED=false: /metrics is not served at all', async () => {
   } finally {
     await off.stop();
   }
+});
+
+test('the metrics settings are checked at start: a short token or a non-boolean switch names the variable', () => {
+  assert.throws(() => loadConfig({ METRICS_TOKEN: 'short' }), /METRICS_TOKEN: must be at least 16 characters/);
+  assert.throws(() => loadConfig({ METRICS_ENABLED: 'maybe' }), /METRICS_ENABLED: must be true or false/);
+  assert.throws(() => loadConfig({ LOG_FORMAT: 'xml' }), /LOG_FORMAT: must be json or pretty/);
+  const defaults = loadConfig({});
+  assert.deepEqual([defaults.metricsEnabled, defaults.metricsToken, defaults.logFormat], [true, undefined, undefined]);
+  assert.equal(loadConfig({ METRICS_TOKEN: '  ' }).metricsToken, undefined, 'blank (compose default) = no token');
 });
