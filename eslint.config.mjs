@@ -9,7 +9,7 @@ import boundaries from 'eslint-plugin-boundaries';
  * types is still a cycle for the reader.
  */
 const LAYERS = [
-  ['common', 'logging'],
+  ['common', 'logging', 'metrics'],
   ['ip', 'escher'],
   ['config'],
   ['db'],

@@ -1,27 +1,34 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { ConfigError, loadConfig, type Config } from './config/config';
-import { createLogger } from './logging/logger';
-import { provideMongo } from './db/provider';
+import { loadConfig, type Config } from './config/config';
+import { createLogger, defaultLogFormat } from './logging/logger';
+import { provideMongo, publicUri } from './db/provider';
 import { createApp } from './app/create-app';
+import { describeStartFailure, type StartContext } from './app/start-failure';
 import { seedFixturesIfEmpty } from './entities/fixtures/seed';
 import { generateApiKey } from './credentials/credential.store';
 
-function configOrExit(): Config {
-  try {
-    return loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`Configuration error: ${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
+/** What a start failure message can name; filled in as start-up learns it. */
+const startContext: StartContext & { showStack?: boolean } = {};
+
+/**
+ * For people, not log collectors: on stderr, apart from the log stream, so `npm start | jq`
+ * and log shippers never see the generated secret.
+ */
+function printBanner(lines: string[]): void {
+  process.stderr.write(`\n${lines.join('\n')}\n\n`);
 }
 
 async function main() {
-  const config = configOrExit();
-  const logger = createLogger({ level: config.logLevel });
+  const config: Config = loadConfig();
+  Object.assign(startContext, {
+    port: config.port,
+    host: config.host,
+    mongodbUri: config.mongodbUri,
+    dataDir: config.dataDir,
+    showStack: config.logLevel === 'debug' || config.logLevel === 'trace',
+  });
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat ?? defaultLogFormat(process.stdout.isTTY) });
   const mongo = await provideMongo({ uri: config.mongodbUri, dbName: 'loyalty', logger });
 
   let generatedAdmin: { key: string; secret: string } | undefined;
@@ -36,13 +43,22 @@ async function main() {
   const app = await createApp({ config, logger, mongoUri: mongo.uri });
   if (config.seedFixtures) await seedFixturesIfEmpty(app.services.imports, app.services.entities, logger);
   const url = await app.listen();
-  logger.info({ url: `${url}/graphql`, database: mongo.kind }, 'loyalty API listening');
+  // The database's address, without credentials: `npm run import` and mongosh can reach the embedded one through it.
+  const databaseUri = publicUri(mongo.uri);
+  logger.info({ url: `${url}/graphql`, database: mongo.kind, databaseUri }, 'loyalty API listening');
+  if (mongo.kind !== 'uri') {
+    printBanner([
+      `Embedded MongoDB (${mongo.kind}) at ${databaseUri}; it lives as long as this process. To import into it:`,
+      `  MONGODB_URI='${databaseUri}' npm run import -- <export.json>`,
+    ]);
+  }
   if (generatedAdmin) {
-    process.stdout.write(
-      `\nEmbedded mode: a bootstrap ADMIN credential was generated for this run (shown once):\n` +
-        `  API key:    ${generatedAdmin.key}\n  API secret: ${generatedAdmin.secret}\n` +
-        `Open ${url}/graphql in a browser and set the header X-Api-Key: ${generatedAdmin.key}\n\n`,
-    );
+    printBanner([
+      `Embedded mode: a bootstrap ADMIN credential was generated for this run (shown once):`,
+      `  API key:    ${generatedAdmin.key}`,
+      `  API secret: ${generatedAdmin.secret}`,
+      `Open ${url}/graphql in a browser and set the header X-Api-Key: ${generatedAdmin.key}`,
+    ]);
   }
 
   let stopping = false;
@@ -72,7 +88,17 @@ async function main() {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
-main().catch((err) => {
-  process.stderr.write(`Failed to start: ${(err as Error).stack ?? err}\n`);
+main().catch((err: unknown) => {
+  // One sentence naming the cause and the fix; a stack only for what is not recognised, and
+  // only when asked for (LOG_LEVEL=debug), since it helps the developer, not the operator.
+  const sentence = describeStartFailure(err, startContext);
+  if (sentence) {
+    process.stderr.write(`Cannot start: ${sentence}\n`);
+  } else {
+    const detail = startContext.showStack ? (err as Error).stack : undefined;
+    process.stderr.write(
+      `Cannot start: ${(err as Error).message ?? String(err)}${detail ? `\n${detail}` : ' (LOG_LEVEL=debug shows where it failed)'}\n`,
+    );
+  }
   process.exit(1);
 });

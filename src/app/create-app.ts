@@ -34,6 +34,8 @@ import { guardRawFieldLookup } from '../db/raw-fields-guard';
 import { detectAtomicWrites } from '../db/transactions';
 import { withTimeout } from '../common/with-timeout';
 import { RateLimiter } from '../rate-limit/rate-limiter';
+import { Metrics } from '../metrics/metrics';
+import { observed } from '../http/metrics-route';
 
 export interface App {
   readonly services: Services;
@@ -42,6 +44,8 @@ export interface App {
   /** Runs every operation (graphql-jit, graphql-js where it must); its counters are for tests. */
   readonly executor: CompiledExecutor;
   readonly rateLimiter: RateLimiter;
+  /** Prometheus metrics of this instance; caches count hits and misses into metrics.cacheHits/cacheMisses. */
+  readonly metrics: Metrics;
   /** Listens on config.port/host (0 = random); resolves with the base URL. */
   listen(): Promise<string>;
   /** Stops accepting, lets requests in flight finish, then closes the database connection. */
@@ -157,6 +161,8 @@ export async function createApp({ config, logger, mongoUri }: AppOptions): Promi
     }
   };
 
+  const metrics = new Metrics({ pending: () => errorLog.recorder.pending, dropped: () => errorLog.recorder.dropped });
+  metrics.watchCache('response', services.responseCache.stats);
   const server = createHttpServer({
     apollo,
     services,
@@ -165,6 +171,10 @@ export async function createApp({ config, logger, mongoUri }: AppOptions): Promi
     isReady,
     onCallDone: (call) => errorLog.callDone(call),
     rateLimiter,
+    onRequestFinished: (finished) => metrics.observeRequest(observed(finished)),
+    metrics: config.metricsEnabled
+      ? { metrics, token: config.metricsToken, authenticator: services.authenticator, security: services.security }
+      : undefined,
   });
   server.keepAliveTimeout = 5000;
   // A client that trickles its headers or body must not hold a socket (and shutdown) for
@@ -179,6 +189,7 @@ export async function createApp({ config, logger, mongoUri }: AppOptions): Promi
     server,
     executor,
     rateLimiter,
+    metrics,
     listen: () =>
       new Promise((resolve, reject) => {
         server.once('error', reject);

@@ -47,20 +47,37 @@ function pageSize(first: number | null | undefined): number {
   return first;
 }
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ description: 'Where a page sits in the whole list, and the cursors to go on from it.', simpleResolvers: true })
 export class PageInfo {
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'More items follow this page: ask again with `after: endCursor`.' })
   hasNextPage!: boolean;
 
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'This page was asked for with an `after` cursor.' })
   hasPreviousPage!: boolean;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The cursor of the first item of the page; null for an empty page.' })
   startCursor!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The cursor of the last item of the page, for `after`; null for an empty page.',
+  })
   endCursor!: string | null;
 }
+
+/** The `first` argument of every connection field: its default and maximum are part of its SDL. */
+export const FIRST_ARG = {
+  nullable: true,
+  defaultValue: DEFAULT_PAGE_SIZE,
+  description: `How many items to return: ${DEFAULT_PAGE_SIZE} when not given, at most ${MAX_PAGE_SIZE} (more is refused with BAD_USER_INPUT); 0 returns only totalCount.`,
+} as const;
+
+/** The `after` argument of every connection field. */
+export const AFTER_ARG = {
+  nullable: true,
+  description:
+    'Return the items after this cursor (an `endCursor` or edge `cursor` of an earlier page); not given = from the start.',
+} as const;
 
 export interface Edge<T> {
   cursor: string;
@@ -85,28 +102,31 @@ export interface PageArgs {
 }
 
 /** Builds the `XConnection` and `XEdge` GraphQL object types for a node type. */
-export function ConnectionType<T extends object>(nodeType: ClassType<T>, name: string) {
-  @ObjectType(`${name}Edge`, { simpleResolvers: true })
+export function ConnectionType<T extends object>(nodeType: ClassType<T>, name: string, plural: string) {
+  @ObjectType(`${name}Edge`, { description: `One of the ${plural} of a page, with its cursor.`, simpleResolvers: true })
   class EdgeClass {
-    @Field(() => String)
+    @Field(() => String, { description: 'Pass as `after` to continue after this item.' })
     cursor!: string;
 
-    @Field(() => nodeType)
+    @Field(() => nodeType, { description: 'The item.' })
     node!: T;
   }
 
-  @ObjectType(`${name}Connection`, { simpleResolvers: true })
+  @ObjectType(`${name}Connection`, {
+    description: `A page of ${plural}: the items (as \`nodes\`, or as \`edges\` with cursors), where the page is, and how many there are in all.`,
+    simpleResolvers: true,
+  })
   class ConnectionClass {
-    @Field(() => [nodeType])
+    @Field(() => [nodeType], { description: 'The items of this page, in order.' })
     nodes!: T[];
 
-    @Field(() => [EdgeClass])
+    @Field(() => [EdgeClass], { description: 'The items of this page with their cursors, in the same order as `nodes`.' })
     edges!: EdgeClass[];
 
-    @Field(() => PageInfo)
+    @Field(() => PageInfo, { description: 'Whether more pages follow, and the cursors to get them.' })
     pageInfo!: PageInfo;
 
-    @Field(() => Int)
+    @Field(() => Int, { description: 'How many items match in all pages together.' })
     totalCount!: number;
   }
   return ConnectionClass;

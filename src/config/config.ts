@@ -27,6 +27,12 @@ export interface Config {
   /** Where embedded mode keeps its generated secrets key. */
   dataDir: string;
   logLevel: string;
+  /** LOG_FORMAT: json, pretty, or undefined for the default (pretty only when stdout is a terminal). */
+  logFormat: 'json' | 'pretty' | undefined;
+  /** GET /metrics answers at all (METRICS_ENABLED). */
+  metricsEnabled: boolean;
+  /** A bearer token that may read /metrics besides ADMIN keys (METRICS_TOKEN). */
+  metricsToken: string | undefined;
   bodyLimitBytes: number;
   errorLogEnabled: boolean;
   errorLogRetentionDays: number;
@@ -198,6 +204,16 @@ export function loadConfig(env: Env = process.env): Config {
 
   const host = str(env, 'HOST') ?? '127.0.0.1';
 
+  const logFormat = str(env, 'LOG_FORMAT');
+  if (logFormat !== undefined && logFormat !== 'json' && logFormat !== 'pretty') {
+    throw new ConfigError('LOG_FORMAT', `must be json or pretty (or unset: pretty on a terminal, else json), got "${logFormat}"`);
+  }
+
+  const metricsToken = str(env, 'METRICS_TOKEN');
+  if (metricsToken !== undefined && metricsToken.length < 16) {
+    throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters (e.g. `openssl rand -hex 16`)');
+  }
+
   return {
     nodeEnv,
     port: int(env, 'PORT', 4000, 0, 65535),
@@ -214,6 +230,9 @@ export function loadConfig(env: Env = process.env): Config {
     secretsKey: key,
     dataDir: str(env, 'DATA_DIR') ?? '.data',
     logLevel,
+    logFormat,
+    metricsEnabled: bool(env, 'METRICS_ENABLED', true),
+    metricsToken,
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
     errorLogEnabled: bool(env, 'ERROR_LOG_ENABLED', true),
     errorLogRetentionDays: int(env, 'ERROR_LOG_RETENTION_DAYS', 30, 1, 3650),

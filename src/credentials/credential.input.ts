@@ -2,7 +2,7 @@ import { Field, InputType } from 'type-graphql';
 import { IsEnum, IsString, Length, Matches } from 'class-validator';
 import { CredentialRole } from './credential.type';
 
-@InputType()
+@InputType({ description: 'A new API credential.' })
 export class CreateApiCredentialInput {
   @Field(() => String, { description: 'What the integration is, e.g. "Webshop".' })
   @IsString()
@@ -10,7 +10,7 @@ export class CreateApiCredentialInput {
   @Matches(/\S/, { message: 'name must not be blank' })
   name!: string;
 
-  @Field(() => CredentialRole, { defaultValue: CredentialRole.CLIENT })
+  @Field(() => CredentialRole, { defaultValue: CredentialRole.CLIENT, description: 'CLIENT unless given.' })
   @IsEnum(CredentialRole)
   role!: CredentialRole;
 }

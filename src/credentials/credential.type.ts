@@ -5,23 +5,30 @@ export enum CredentialRole {
   CLIENT = 'CLIENT',
   ADMIN = 'ADMIN',
 }
-registerEnumType(CredentialRole, { name: 'CredentialRole' });
+registerEnumType(CredentialRole, {
+  name: 'CredentialRole',
+  description: 'What a credential may do.',
+  valuesConfig: {
+    CLIENT: { description: 'Every API endpoint except MANAGEMENT.' },
+    ADMIN: { description: 'Everything, management operations included.' },
+  },
+});
 
 @ObjectType({ description: 'An API key. The secret is never part of it.' })
 export class ApiCredential {
   @Field(() => String, { description: 'The API key: sent as X-Api-Key / api_key, or as the Credential of a signature.' })
   key!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'What the integration is, as given at creation.' })
   name!: string;
 
-  @Field(() => CredentialRole)
+  @Field(() => CredentialRole, { description: 'CLIENT or ADMIN.' })
   role!: CredentialRole;
 
-  @Field(() => GraphQLDateTimeISO)
+  @Field(() => GraphQLDateTimeISO, { description: 'When the key was created.' })
   createdAt!: Date;
 
-  @Field(() => GraphQLDateTimeISO, { nullable: true })
+  @Field(() => GraphQLDateTimeISO, { nullable: true, description: 'When the key was revoked; null while it is valid.' })
   revokedAt!: Date | null;
 
   @Field(() => Int, {
@@ -32,9 +39,9 @@ export class ApiCredential {
   rateLimitPerMinute!: number | null;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A key just created, with its secret (the only time the secret is shown).' })
 export class NewApiCredential {
-  @Field(() => ApiCredential)
+  @Field(() => ApiCredential, { description: 'The new key.' })
   credential!: ApiCredential;
 
   @Field(() => String, { description: 'The API secret. Shown only in this response: store it now.' })

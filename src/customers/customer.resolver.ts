@@ -5,7 +5,7 @@ import { tierStanding } from './tier-standing';
 import type { Tier } from '../entities/tier/tier.type';
 import { ApiEndpoint } from '../security/api-endpoint';
 import { RootField } from '../auth/root-field';
-import type { Page } from '../common/pagination';
+import { AFTER_ARG, FIRST_ARG, type Page } from '../common/pagination';
 import type { ResolverContext } from '../call/context';
 import { MAX_BATCH, type CustomerService } from './customer.service';
 import type { EntityStore } from '../entities/entity.store';
@@ -51,8 +51,8 @@ export class CustomerResolver {
   events(
     @Root() customer: Customer,
     @Ctx() ctx: Context,
-    @Arg('first', () => Int, { nullable: true, description: 'Page size.' }) first?: number,
-    @Arg('after', () => String, { nullable: true, description: 'The `endCursor` of the previous page.' }) after?: string,
+    @Arg('first', () => Int, FIRST_ARG) first?: number,
+    @Arg('after', () => String, AFTER_ARG) after?: string,
   ): Promise<Page<CustomerEvent>> {
     return ctx.services.customers.history(customer.id, { first, after });
   }

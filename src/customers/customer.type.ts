@@ -156,7 +156,7 @@ export class CustomerEvent {
   expiresAt!: Date | null;
 }
 
-export const CustomerEventConnection = ConnectionType(CustomerEvent, 'CustomerEvent');
+export const CustomerEventConnection = ConnectionType(CustomerEvent, 'CustomerEvent', 'customer events');
 
 @ObjectType({ description: 'Why one event of a batch was refused.' })
 export class EventError {

@@ -132,6 +132,11 @@ export function replaceDatabaseName(uri: string, dbName: string): string {
 
 const URI_PARTS = /^(mongodb(?:\+srv)?:\/\/)([^/?]*)(\/[^?]*)?(\?.*)?$/;
 
+/** The connection string without its user name and password, for people to read and copy. */
+export function publicUri(uri: string): string {
+  return uri.replace(/^(mongodb(?:\+srv)?:\/\/)[^@/?]*@/, '$1');
+}
+
 /** The connection string with any password replaced, safe for logs. */
 export function redactUri(uri: string): string {
   return uri.replace(/^(mongodb(?:\+srv)?:\/\/[^:@/]*:)[^@/]*@/, '$1***@');

@@ -5,4 +5,11 @@ export enum EntityKind {
   OFFER = 'OFFER',
 }
 
-registerEnumType(EntityKind, { name: 'EntityKind', description: 'The custom entity kinds of the Entities API.' });
+registerEnumType(EntityKind, {
+  name: 'EntityKind',
+  description: 'The custom entity kinds of the Entities API.',
+  valuesConfig: {
+    TIER: { description: 'Tier structures (/entities/tiers/tier).' },
+    OFFER: { description: 'Offers (/entities/offers/offer).' },
+  },
+});

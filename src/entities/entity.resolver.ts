@@ -5,7 +5,7 @@ import { OfferFilter } from './offer/offer.filter.input';
 import { ApiEndpoint } from '../security/api-endpoint';
 import { RootField } from '../auth/root-field';
 import { CachedUntilRevision } from '../common/response-cache-hint';
-import { pageOfSorted, type Page } from '../common/pagination';
+import { AFTER_ARG, FIRST_ARG, pageOfSorted, type Page } from '../common/pagination';
 import type { ResolverContext } from '../call/context';
 import type { EntityStore } from './entity.store';
 
@@ -28,10 +28,10 @@ export class EntitiesResolver {
     return ctx.services.entities.tier(id);
   }
 
-  @Query(() => Offer, { nullable: true })
+  @Query(() => Offer, { nullable: true, description: 'One offer; null when none has that id.' })
   @RootField({ endpoint: ApiEndpoint.ENTITIES })
   @CachedUntilRevision('entities')
-  offer(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Offer | undefined {
+  offer(@Arg('id', () => ID, { description: 'The offer id.' }) id: string, @Ctx() ctx: Context): Offer | undefined {
     return ctx.services.entities.offers().get(id);
   }
 
@@ -40,9 +40,10 @@ export class EntitiesResolver {
   @CachedUntilRevision('entities')
   offers(
     @Ctx() ctx: Context,
-    @Arg('filter', () => OfferFilter, { nullable: true }) filter?: OfferFilter,
-    @Arg('first', () => Int, { nullable: true }) first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Arg('filter', () => OfferFilter, { nullable: true, description: 'Only offers matching every given condition.' })
+    filter?: OfferFilter,
+    @Arg('first', () => Int, FIRST_ARG) first?: number,
+    @Arg('after', () => String, AFTER_ARG) after?: string,
   ): Page<Offer> {
     const items = ctx.services.entities.offers().query({
       activeAt: filter?.activeAt ?? undefined,

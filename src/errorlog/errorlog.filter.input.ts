@@ -13,7 +13,7 @@ export class ErrorLogFilter {
   @IsOptional()
   to?: Date;
 
-  @Field(() => ApiEndpoint, { nullable: true })
+  @Field(() => ApiEndpoint, { nullable: true, description: 'Calls that touched this endpoint.' })
   @IsOptional()
   @IsEnum(ApiEndpoint)
   endpoint?: ApiEndpoint;
@@ -24,14 +24,14 @@ export class ErrorLogFilter {
   @MaxLength(64)
   errorCode?: string;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'Calls answered with this HTTP status, e.g. 403.' })
   @IsOptional()
   @IsInt()
   @Min(100)
   @Max(599)
   httpStatus?: number;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Calls of this GraphQL operation name (exact).' })
   @IsOptional()
   @IsString()
   @MaxLength(200)

@@ -3,13 +3,17 @@ import { ErrorLog, ErrorLogConnection } from './errorlog.type';
 import { ErrorLogFilter } from './errorlog.filter.input';
 import type { ErrorLogDoc } from './errorlog.model';
 import { MANAGEMENT_OPERATION, RootField } from '../auth/root-field';
-import { pageNewestFirst, type Page } from '../common/pagination';
+import { AFTER_ARG, FIRST_ARG, pageNewestFirst, type Page } from '../common/pagination';
 import { badUserInput } from '../common/errors';
+import { API_ENDPOINTS, type ApiEndpoint } from '../security/api-endpoint';
 import type { ResolverContext } from '../call/context';
 import type { ErrorLogService } from './errorlog.service';
 
 /** The services these resolvers use. */
 type Context = ResolverContext<{ errorLog: ErrorLogService }>;
+
+const KNOWN_ENDPOINTS: ReadonlySet<string> = new Set(API_ENDPOINTS);
+const isApiEndpoint = (name: string): name is ApiEndpoint => KNOWN_ENDPOINTS.has(name);
 
 function toErrorLog(doc: ErrorLogDoc): ErrorLog {
   return {
@@ -18,6 +22,8 @@ function toErrorLog(doc: ErrorLogDoc): ErrorLog {
     requestId: doc.requestId ?? null,
     truncated: doc.truncated === true,
     occurrences: doc.occurrences ?? 1,
+    // Records outlive code: an endpoint renamed or removed since must not make the record unreadable.
+    endpoints: doc.endpoints.filter(isApiEndpoint),
   };
 }
 
@@ -44,9 +50,10 @@ export class ErrorLogResolver {
   @RootField(MANAGEMENT_OPERATION)
   async errorLogs(
     @Ctx() ctx: Context,
-    @Arg('filter', () => ErrorLogFilter, { nullable: true }) filter?: ErrorLogFilter,
-    @Arg('first', () => Int, { nullable: true }) first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Arg('filter', () => ErrorLogFilter, { nullable: true, description: 'Only records matching every given condition.' })
+    filter?: ErrorLogFilter,
+    @Arg('first', () => Int, FIRST_ARG) first?: number,
+    @Arg('after', () => String, AFTER_ARG) after?: string,
   ): Promise<Page<ErrorLog>> {
     const model = ctx.services.errorLog.model;
     return pageNewestFirst(
@@ -61,9 +68,15 @@ export class ErrorLogResolver {
     );
   }
 
-  @Query(() => ErrorLog, { nullable: true })
+  @Query(() => ErrorLog, {
+    nullable: true,
+    description: 'One failed call by its id; null when there is no such record (or it expired).',
+  })
   @RootField(MANAGEMENT_OPERATION)
-  async errorLog(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ErrorLog | null> {
+  async errorLog(
+    @Arg('id', () => ID, { description: 'The `id` of an ErrorLog record.' }) id: string,
+    @Ctx() ctx: Context,
+  ): Promise<ErrorLog | null> {
     if (!/^[0-9a-f]{24}$/i.test(id)) throw badUserInput(`"${id.slice(0, 64)}" is not an error log id`);
     const doc = await ctx.services.errorLog.model.findById(id).lean<ErrorLogDoc>();
     return doc ? toErrorLog(doc) : null;

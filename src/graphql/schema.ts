@@ -23,6 +23,20 @@ const authChecker: AuthChecker<RequestContext> = ({ context }) => {
 
 let cached: GraphQLSchema | undefined;
 
+/** type-graphql has no option for the root types' descriptions; graphql-js keeps them as plain properties. */
+function describeRootTypes(schema: GraphQLSchema): void {
+  const query = schema.getQueryType();
+  const mutation = schema.getMutationType();
+  if (query) {
+    query.description =
+      'What can be read. Every field belongs to one API endpoint (see ApiEndpoint), whose IP filter and signature enforcement apply; management fields need an ADMIN key.';
+  }
+  if (mutation) {
+    mutation.description =
+      'What can be changed. Every field belongs to one API endpoint (see ApiEndpoint); management fields need an ADMIN key.';
+  }
+}
+
 /** The type-graphql schema; built once per process (the metadata is global anyway). */
 export function buildApiSchema(): GraphQLSchema {
   cached ??= buildSchemaSync({
@@ -41,6 +55,7 @@ export function buildApiSchema(): GraphQLSchema {
     // Unknown keys in JSON documents are the import's business, not a validation failure.
     validate: { forbidUnknownValues: false },
   });
+  describeRootTypes(cached);
   return cached;
 }
 

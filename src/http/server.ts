@@ -12,6 +12,8 @@ import { graphqlErrorBody, internalErrorMessage, jsonResponse, restErrorBody } f
 import { CORS_HEADERS, writeResponse } from './respond';
 import { requestIdOf } from './request-id';
 import type { RateLimiter } from '../rate-limit/rate-limiter';
+import { logRequest, onRequestFinished, type FinishedRequest, type RequestLogEntry } from './request-log';
+import { answerMetrics, type MetricsRouteOptions } from './metrics-route';
 
 export interface HttpServerOptions {
   apollo: ApolloServer<RequestContext>;
@@ -24,6 +26,10 @@ export interface HttpServerOptions {
   onCallDone?: (call: Call) => void;
   /** Per-key and per-address limits; absent: none. */
   rateLimiter?: RateLimiter;
+  /** Every finished request (the metrics count them). */
+  onRequestFinished?: (finished: FinishedRequest) => void;
+  /** GET /metrics; unset (METRICS_ENABLED=false) = 404 like any unknown path. */
+  metrics?: MetricsRouteOptions;
 }
 
 function splitUrl(url: string): { path: string; search: string } {
@@ -47,7 +53,7 @@ function errorResponse(path: string, status: number, code: string, message: stri
  * signatures, and five routes do not justify a framework.
  */
 export function createHttpServer(options: HttpServerOptions): Server {
-  const { apollo, services, logger, bodyLimitBytes, isReady, onCallDone, rateLimiter } = options;
+  const { apollo, services, logger, bodyLimitBytes, isReady, onCallDone, rateLimiter, metrics } = options;
 
   async function answerApiCall(req: IncomingMessage, call: Call): Promise<CallResponse> {
     const path = call.request.path;
@@ -74,7 +80,14 @@ export function createHttpServer(options: HttpServerOptions): Server {
     }
   }
 
-  async function api(req: IncomingMessage, res: ServerResponse, path: string, search: string, requestId: string) {
+  async function api(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    search: string,
+    requestId: string,
+    log: RequestLogEntry,
+  ) {
     const call = newCall(requestId, {
       method: (req.method ?? 'GET').toUpperCase(),
       url: req.url ?? '/',
@@ -85,6 +98,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
       socketAddress: req.socket.remoteAddress,
     });
     if (path.startsWith('/entities')) call.endpoints = [ApiEndpoint.ENTITIES];
+    log.call = call;
     call.response = await answerApiCall(req, call);
     rateLimiter?.finish(call);
     // Browsers call /graphql from other origins (Sandbox's iframe); the Entities API is for servers.
@@ -93,7 +107,14 @@ export function createHttpServer(options: HttpServerOptions): Server {
     onCallDone?.(call);
   }
 
-  async function route(req: IncomingMessage, res: ServerResponse, path: string, search: string, requestId: string) {
+  async function route(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    search: string,
+    requestId: string,
+    log: RequestLogEntry,
+  ) {
     if (req.method === 'OPTIONS') {
       res.writeHead(204, CORS_HEADERS).end();
       return;
@@ -107,8 +128,21 @@ export function createHttpServer(options: HttpServerOptions): Server {
       writeResponse(res, jsonResponse(ready ? 200 : 503, { status: ready ? 'ready' : 'database unavailable' }));
       return;
     }
+    if (path === '/metrics' && metrics) {
+      const request = {
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        path,
+        search,
+        headers: req.headers,
+        body: Buffer.alloc(0),
+        socketAddress: req.socket.remoteAddress,
+      };
+      writeResponse(res, await answerMetrics(req, request, requestId, metrics));
+      return;
+    }
     if (isGraphQLPath(path) || path.startsWith('/entities/')) {
-      await api(req, res, isGraphQLPath(path) ? '/graphql' : path, search, requestId);
+      await api(req, res, isGraphQLPath(path) ? '/graphql' : path, search, requestId, log);
       return;
     }
     writeResponse(res, jsonResponse(404, restErrorBody(404, 'NOT_FOUND', `No such path: ${path}`, requestId)));
@@ -118,7 +152,12 @@ export function createHttpServer(options: HttpServerOptions): Server {
     const requestId = requestIdOf(req.headers['x-request-id']);
     res.setHeader('x-request-id', requestId);
     const { path, search } = splitUrl(req.url ?? '/');
-    route(req, res, path, search, requestId).catch((err: Error) => {
+    // The request's log line: written once the response is sent (or the client has gone).
+    const log = onRequestFinished(req, res, path, requestId, (finished) => {
+      logRequest(logger, finished);
+      options.onRequestFinished?.(finished);
+    });
+    route(req, res, path, search, requestId, log).catch((err: Error) => {
       if (err instanceof ClientAbortedError) {
         // Clients abort all the time (timeouts, closed tabs); one quiet line, no stack, so a
         // client cannot flood the log by aborting uploads.

@@ -24,7 +24,8 @@ export class CredentialResolver {
   @Mutation(() => NewApiCredential, { description: 'Creates a key and secret. The secret is shown only in this response.' })
   @RootField(ADMIN)
   createApiCredential(
-    @Arg('input', () => CreateApiCredentialInput) input: CreateApiCredentialInput,
+    @Arg('input', () => CreateApiCredentialInput, { description: 'Name and role of the new key.' })
+    input: CreateApiCredentialInput,
     @Ctx() ctx: Context,
   ): Promise<NewApiCredential> {
     return ctx.services.credentials.create(input.name, input.role);
@@ -32,7 +33,10 @@ export class CredentialResolver {
 
   @Mutation(() => ApiCredential, { description: 'Revokes a key at once on every instance; revoking twice keeps the first time.' })
   @RootField(ADMIN)
-  async revokeApiCredential(@Arg('key', () => String) key: string, @Ctx() ctx: Context): Promise<ApiCredential> {
+  async revokeApiCredential(
+    @Arg('key', () => String, { description: 'The whole API key to revoke.' }) key: string,
+    @Ctx() ctx: Context,
+  ): Promise<ApiCredential> {
     if (key === ctx.auth.credential?.key) {
       throw badUserInput('a credential cannot revoke itself; use another admin key');
     }

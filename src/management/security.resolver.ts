@@ -38,7 +38,9 @@ export class SecurityResolver {
     return ctx.services.security.settings();
   }
 
-  @Mutation(() => SecuritySettings)
+  @Mutation(() => SecuritySettings, {
+    description: 'Turns the IP_FILTER or SIGNATURE_CHECK module on or off; refused if it would lock out this very request.',
+  })
   @RootField(ADMIN)
   setSecurityModule(@Args(() => SecurityModuleArgs) args: SecurityModuleArgs, @Ctx() ctx: Context) {
     return userErrors(() => ctx.services.security.setModule(args.module, args.enabled, notLockingOut(ctx)));
@@ -50,13 +52,17 @@ export class SecurityResolver {
     return userErrors(() => ctx.services.security.addIpFilter(args.endpoint, args.entry, notLockingOut(ctx)));
   }
 
-  @Mutation(() => SecuritySettings)
+  @Mutation(() => SecuritySettings, {
+    description: "Removes an entry from an endpoint's IP filter (given as stored, or in any form that normalises to it).",
+  })
   @RootField(ADMIN)
   removeIpFilter(@Args(() => IpFilterArgs) args: IpFilterArgs, @Ctx() ctx: Context) {
     return userErrors(() => ctx.services.security.removeIpFilter(args.endpoint, args.entry, notLockingOut(ctx)));
   }
 
-  @Mutation(() => SecuritySettings)
+  @Mutation(() => SecuritySettings, {
+    description: 'Requires (or stops requiring) signed requests on an endpoint; refused if it would lock out this very request.',
+  })
   @RootField(ADMIN)
   setSignatureEnforcement(@Args(() => SignatureEnforcementArgs) args: SignatureEnforcementArgs, @Ctx() ctx: Context) {
     return userErrors(() => ctx.services.security.setSignatureEnforcement(args.endpoint, args.enforced, notLockingOut(ctx)));

@@ -64,4 +64,4 @@ export class OfferRedemption {
   duplicate!: boolean;
 }
 
-export const OfferRedemptionConnection = ConnectionType(OfferRedemption, 'OfferRedemption');
+export const OfferRedemptionConnection = ConnectionType(OfferRedemption, 'OfferRedemption', 'redemptions');

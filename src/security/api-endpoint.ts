@@ -27,9 +27,35 @@ export enum EndpointLifecycle {
 
 registerEnumType(ApiEndpoint, {
   name: 'ApiEndpoint',
-  description: 'An API endpoint that IP filters and signature enforcement apply to.',
+  description: 'An API endpoint that IP filters and signature enforcement apply to. Every root field of this API belongs to one.',
+  valuesConfig: {
+    CHALLENGES: { description: 'Challenges API.' },
+    COUPONS: { description: 'Coupons API (deprecated soon).' },
+    CUSTOMER: { description: 'Customer API: the `customer` query.' },
+    DISPLAY: { description: 'Display API.' },
+    ENTITIES: { description: 'Entities API: `tiers`, `tier`, `offers`, `offer` and the /entities/... paths.' },
+    EVENTS: { description: 'Events API: `submitEvent` and `submitEvents`.' },
+    FAQ: { description: 'FAQ API.' },
+    LEADERBOARD: { description: 'Leaderboard API.' },
+    LEVELS: { description: 'Levels API.' },
+    OFFERS: { description: 'Offers API (legacy): `evaluateOffers` and `redeemOffer`.' },
+    REWARDS: { description: 'Rewards API.' },
+    WALLET: { description: 'Wallet API.' },
+    WORKFLOW_CAMPAIGNS: { description: 'Workflow Campaigns API (deprecated soon).' },
+    MANAGEMENT: {
+      description: 'Management: credentials, security settings, the error log, imports and deletes. ADMIN keys only.',
+    },
+  },
 });
-registerEnumType(EndpointLifecycle, { name: 'EndpointLifecycle' });
+registerEnumType(EndpointLifecycle, {
+  name: 'EndpointLifecycle',
+  description: 'Where an endpoint is in its life, as the API settings page labels it.',
+  valuesConfig: {
+    ACTIVE: { description: 'Current and supported.' },
+    LEGACY: { description: 'Still served, but superseded: new integrations should not use it.' },
+    DEPRECATED_SOON: { description: 'Still served, to be removed: move integrations off it.' },
+  },
+});
 
 export const API_ENDPOINTS: readonly ApiEndpoint[] = Object.values(ApiEndpoint);
 

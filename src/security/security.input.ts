@@ -35,7 +35,7 @@ function IsIpFilterEntry(options?: ValidationOptions): PropertyDecorator {
 
 @ArgsType()
 export class IpFilterArgs {
-  @Field(() => ApiEndpoint)
+  @Field(() => ApiEndpoint, { description: 'The endpoint whose IP filter changes.' })
   @IsEnum(ApiEndpoint)
   endpoint!: ApiEndpoint;
 
@@ -48,22 +48,22 @@ export class IpFilterArgs {
 
 @ArgsType()
 export class SecurityModuleArgs {
-  @Field(() => SecurityModule)
+  @Field(() => SecurityModule, { description: 'The module to switch.' })
   @IsEnum(SecurityModule)
   module!: SecurityModule;
 
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'true turns it on, false off.' })
   @IsBoolean()
   enabled!: boolean;
 }
 
 @ArgsType()
 export class SignatureEnforcementArgs {
-  @Field(() => ApiEndpoint)
+  @Field(() => ApiEndpoint, { description: 'The endpoint to change.' })
   @IsEnum(ApiEndpoint)
   endpoint!: ApiEndpoint;
 
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'true: only signed requests pass (while SIGNATURE_CHECK is on); false: plain keys too.' })
   @IsBoolean()
   enforced!: boolean;
 }

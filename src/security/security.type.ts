@@ -8,26 +8,30 @@ export enum SecurityModule {
 registerEnumType(SecurityModule, {
   name: 'SecurityModule',
   description: 'Switches that must be on before IP filters or signature enforcement apply.',
+  valuesConfig: {
+    IP_FILTER: { description: 'While on, an endpoint with IP filter entries refuses other addresses (403 FORBIDDEN).' },
+    SIGNATURE_CHECK: { description: 'While on, an endpoint with signature enforcement refuses plain-key requests (401).' },
+  },
 });
 
-@ObjectType()
+@ObjectType({ description: 'Whether one security module is on.' })
 export class SecurityModuleState {
-  @Field(() => SecurityModule)
+  @Field(() => SecurityModule, { description: 'The module.' })
   module!: SecurityModule;
 
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'True while the module is on. Both modules are off until an admin turns them on.' })
   enabled!: boolean;
 }
 
 @ObjectType({ description: 'The security settings of one API endpoint.' })
 export class EndpointSecurity {
-  @Field(() => ApiEndpoint)
+  @Field(() => ApiEndpoint, { description: 'The endpoint.' })
   endpoint!: ApiEndpoint;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Its name on the API settings page, e.g. "Entities API".' })
   label!: string;
 
-  @Field(() => EndpointLifecycle)
+  @Field(() => EndpointLifecycle, { description: 'Whether the endpoint is active, legacy or deprecated soon.' })
   lifecycle!: EndpointLifecycle;
 
   @Field(() => [String], {
@@ -39,7 +43,7 @@ export class EndpointSecurity {
   signatureEnforced!: boolean;
 }
 
-@ObjectType()
+@ObjectType({ description: 'The API security settings: the two modules and every endpoint.' })
 export class SecuritySettings {
   @Field(() => [String], {
     description:
@@ -47,15 +51,15 @@ export class SecuritySettings {
   })
   warnings!: string[];
 
-  @Field(() => [SecurityModuleState])
+  @Field(() => [SecurityModuleState], { description: 'Both modules with their state.' })
   modules!: SecurityModuleState[];
 
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'Whether the IP_FILTER module is on.' })
   ipFilterEnabled!: boolean;
 
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'Whether the SIGNATURE_CHECK module is on.' })
   signatureCheckEnabled!: boolean;
 
-  @Field(() => [EndpointSecurity])
+  @Field(() => [EndpointSecurity], { description: 'Every endpoint, in the order of ApiEndpoint.' })
   endpoints!: EndpointSecurity[];
 }

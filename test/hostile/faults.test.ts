@@ -131,10 +131,17 @@ describe('a fault of the server is a 500 with the request id', () => {
     assert.equal(result.json.data?.customer ?? null, null);
     assert.doesNotMatch(result.text, /Mongo|ECONNREFUSED|at \w+ \(/, 'no internals reach the client');
 
+    // Two lines carry the id: the error with its stack, and the request's own line (info, status 500).
     const logged = logLines.filter((l) => l.requestId === 'fault-probe-1');
-    assert.equal(logged.length, 1, JSON.stringify(logged));
-    assert.equal(logged[0].level, 50);
-    assert.ok(logged[0].err?.stack, 'the server log keeps the stack');
+    const errors = logged.filter((l) => l.level >= 50);
+    assert.equal(errors.length, 1, JSON.stringify(logged));
+    assert.ok(errors[0].err?.stack, 'the server log keeps the stack');
+    const requestLines = logged.filter((l) => l.level === 30 && l.status !== undefined);
+    assert.deepEqual(
+      requestLines.map((l) => ({ status: l.status, endpoints: l.endpoints })),
+      [{ status: 500, endpoints: ['CUSTOMER'] }],
+    );
+    assert.equal(logged.length, 2, JSON.stringify(logged));
 
     const record = await recordOf('fault-probe-1', 15_000);
     assert.equal(record.response.status, 500);

@@ -20,12 +20,16 @@ export class ImportResolver {
   })
   @RootField(MANAGEMENT_OPERATION)
   async importEntities(
-    @Arg('entity', () => EntityKind) entity: EntityKind,
+    @Arg('entity', () => EntityKind, { description: 'The kind of every document in this call.' }) entity: EntityKind,
     // Validated by the import service, key by key. class-validator (type-graphql's argument
     // validation) would look up `document.constructor`, which is missing on the
     // null-prototype objects of documents written inside the query text and is data when a
     // document has a `constructor` key.
-    @Arg('documents', () => [GraphQLJSONObject], { validate: false }) documents: Record<string, unknown>[],
+    @Arg('documents', () => [GraphQLJSONObject], {
+      validate: false,
+      description: 'Documents in the Entities API shape (snake_case keys), each with its `id`.',
+    })
+    documents: Record<string, unknown>[],
     @Ctx() ctx: Context,
   ): Promise<ImportResult> {
     try {
@@ -47,8 +51,8 @@ export class ImportResolver {
   @Mutation(() => Boolean, { description: 'Deletes one entity; false when no entity had that id.' })
   @RootField(MANAGEMENT_OPERATION)
   deleteEntity(
-    @Arg('entity', () => EntityKind) entity: EntityKind,
-    @Arg('id', () => ID) id: string,
+    @Arg('entity', () => EntityKind, { description: 'The kind of the entity.' }) entity: EntityKind,
+    @Arg('id', () => ID, { description: 'The entity id.' }) id: string,
     @Ctx() ctx: Context,
   ): Promise<boolean> {
     return ctx.services.imports.delete(entity, id);

@@ -20,13 +20,13 @@ export class OfferFilter {
   @MaxLength(128)
   storeId?: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Offers of this type, e.g. "discount" (as stored).' })
   @IsOptional()
   @IsString()
   @MaxLength(128)
   type?: string;
 
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, { nullable: true, description: 'Offers whose card is enabled (true) or not (false).' })
   @IsOptional()
   cardEnabled?: boolean;
 }
