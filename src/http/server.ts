@@ -11,6 +11,7 @@ import { BodyTooLargeError, ClientAbortedError, readBody } from './read-body';
 import { graphqlErrorBody, internalErrorMessage, jsonResponse, restErrorBody } from '../call/response';
 import { CORS_HEADERS, writeResponse } from './respond';
 import { requestIdOf } from './request-id';
+import { serveStaticPage } from './static-pages';
 
 export interface HttpServerOptions {
   apollo: ApolloServer<RequestContext>;
@@ -99,6 +100,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
       writeResponse(res, jsonResponse(ready ? 200 : 503, { status: ready ? 'ready' : 'database unavailable' }));
       return;
     }
+    if (serveStaticPage(req, res, path)) return;
     if (isGraphQLPath(path) || path.startsWith('/entities/')) {
       await api(req, res, isGraphQLPath(path) ? '/graphql' : path, search, requestId);
       return;
