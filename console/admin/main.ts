@@ -13,17 +13,38 @@ const tabs: Tab[] = [credentialsTab(), modulesTab(), ipFilterTab(), signaturesTa
 
 /** A key is good for the console when it may read the security settings: ADMIN, from an allowed address. */
 async function check(key: string): Promise<void> {
-  await graphql(`query ConsoleSignIn { securitySettings { ipFilterEnabled } }`, {}, key);
+  await graphql(
+    `
+      query ConsoleSignIn {
+        securitySettings {
+          ipFilterEnabled
+        }
+      }
+    `,
+    {},
+    key,
+  );
 }
 
 function showSignIn(reason?: string): void {
   const message = messageArea();
-  const key = h('input', { id: 'admin-key', name: 'admin-key', type: 'password', required: true, autocomplete: 'off', spellcheck: 'false' });
+  const key = h('input', {
+    id: 'admin-key',
+    name: 'admin-key',
+    type: 'password',
+    required: true,
+    autocomplete: 'off',
+    spellcheck: 'false',
+  });
   const form = h(
     'form',
     { class: 'signin', 'aria-labelledby': 'signin-title' },
     h('h2', { id: 'signin-title' }, 'Sign in'),
-    h('p', { class: 'hint' }, 'Enter an ADMIN API key. It is kept in this browser tab only (session storage) and sent as X-Api-Key to /graphql.'),
+    h(
+      'p',
+      { class: 'hint' },
+      'Enter an ADMIN API key. It is kept in this browser tab only (session storage) and sent as X-Api-Key to /graphql.',
+    ),
     h('label', { for: 'admin-key' }, 'ADMIN API key'),
     key,
     h('button', { type: 'submit', class: 'primary' }, 'Sign in'),
@@ -50,7 +71,19 @@ function showSignIn(reason?: string): void {
 function showConsole(): void {
   const tablist = h('div', { role: 'tablist', 'aria-label': 'Settings', class: 'tabs' });
   const buttons = tabs.map((tab, i) =>
-    h('button', { type: 'button', role: 'tab', id: `tab-${tab.id}`, 'aria-controls': `panel-${tab.id}`, 'aria-selected': 'false', tabindex: -1, onclick: () => select(i) }, tab.title),
+    h(
+      'button',
+      {
+        type: 'button',
+        role: 'tab',
+        id: `tab-${tab.id}`,
+        'aria-controls': `panel-${tab.id}`,
+        'aria-selected': 'false',
+        tabindex: -1,
+        onclick: () => select(i),
+      },
+      tab.title,
+    ),
   );
   tablist.append(...buttons);
   // Arrow keys move between tabs (WAI-ARIA tabs pattern); Tab moves into the panel.
@@ -63,7 +96,13 @@ function showConsole(): void {
     select((to + buttons.length) % buttons.length, true);
   });
   const panels = tabs.map((tab) => {
-    const panel = h('div', { role: 'tabpanel', id: `panel-${tab.id}`, 'aria-labelledby': `tab-${tab.id}`, tabindex: 0, hidden: true });
+    const panel = h('div', {
+      role: 'tabpanel',
+      id: `panel-${tab.id}`,
+      'aria-labelledby': `tab-${tab.id}`,
+      tabindex: 0,
+      hidden: true,
+    });
     panel.append(tab.panel);
     return panel;
   });

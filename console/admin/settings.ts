@@ -20,7 +20,9 @@ export interface SecuritySettings {
 export const SETTINGS_FIELDS = `ipFilterEnabled signatureCheckEnabled warnings endpoints { endpoint label lifecycle ipFilters signatureEnforced }`;
 
 export async function loadSettings(): Promise<SecuritySettings> {
-  return (await graphql<{ securitySettings: SecuritySettings }>(`query ConsoleSettings { securitySettings { ${SETTINGS_FIELDS} } }`)).securitySettings;
+  return (
+    await graphql<{ securitySettings: SecuritySettings }>(`query ConsoleSettings { securitySettings { ${SETTINGS_FIELDS} } }`)
+  ).securitySettings;
 }
 
 export const LIFECYCLE_TEXT: Record<Lifecycle, string> = {

@@ -110,7 +110,9 @@ describe('API settings console at /admin, in Chromium', { skip: chromiumMissing(
     const row = credentials.locator(`tr[data-key="${created.key}"]`);
     await row.getByRole('button', { name: `Revoke ${created.key}` }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
-    const stored = await db().collection('api_credentials').findOne({ _id: created.key as any });
+    const stored = await db()
+      .collection('api_credentials')
+      .findOne({ _id: created.key as any });
     assert.equal(stored?.name, 'Webshop');
     assert.equal(stored?.revokedAt, null);
     assert.equal((await server.as(created).graphql('{ tiers { id } }')).status, 200);
@@ -120,7 +122,13 @@ describe('API settings console at /admin, in Chromium', { skip: chromiumMissing(
     await page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
     await credentials.getByText(`Revoked ${created.key}.`).waitFor();
     assert.equal(await row.getByRole('button').count(), 0);
-    assert.ok((await db().collection('api_credentials').findOne({ _id: created.key as any }))?.revokedAt instanceof Date);
+    assert.ok(
+      (
+        await db()
+          .collection('api_credentials')
+          .findOne({ _id: created.key as any })
+      )?.revokedAt instanceof Date,
+    );
     const refused = await server.as(created).graphql('{ tiers { id } }');
     assert.equal(refused.status, 401);
     assert.equal(refused.json.errors[0].extensions.code, 'UNAUTHENTICATED');
@@ -133,7 +141,11 @@ describe('API settings console at /admin, in Chromium', { skip: chromiumMissing(
     await box.check();
     await panel('modules').getByText('IP filter is on.').waitFor();
     assert.equal(await box.isChecked(), true);
-    assert.equal((await server.as(server.admin).graphql('{ securitySettings { ipFilterEnabled } }')).json.data.securitySettings.ipFilterEnabled, true);
+    assert.equal(
+      (await server.as(server.admin).graphql('{ securitySettings { ipFilterEnabled } }')).json.data.securitySettings
+        .ipFilterEnabled,
+      true,
+    );
   });
 
   it('adds IP entries through the endpoint drop-down: each line checked, errors beside the line, normalised form shown', async () => {
@@ -154,7 +166,11 @@ describe('API settings console at /admin, in Chromium', { skip: chromiumMissing(
     assert.equal(results.length, 2);
     assert.match(results[0]!, /198\.51\.100\.3\/24 → stored as 198\.51\.100\.0\/24/);
     assert.match(results[1]!, /300\.1\.2\.3 → Not accepted \(400 BAD_USER_INPUT\)/);
-    assert.equal(await ip.getByLabel('Add addresses or CIDR ranges, one per line').inputValue(), '300.1.2.3', 'the refused line stays to be fixed');
+    assert.equal(
+      await ip.getByLabel('Add addresses or CIDR ranges, one per line').inputValue(),
+      '300.1.2.3',
+      'the refused line stays to be fixed',
+    );
     assert.deepEqual(await ip.locator('.entries code').allInnerTexts(), ['198.51.100.0/24']);
     const stored = (await settingsDoc()) as any;
     assert.deepEqual(JSON.stringify(stored).match(/198\.51\.100\.0\/24|300\.1\.2\.3/g), ['198.51.100.0/24']);
@@ -192,7 +208,9 @@ describe('API settings console at /admin, in Chromium', { skip: chromiumMissing(
     const sig = panel('signatures');
     await sig.getByLabel('Entities API (ENTITIES)').waitFor();
     assert.deepEqual(await sig.locator('tr', { hasText: 'Offers API (OFFERS)' }).locator('.badge').allInnerTexts(), ['LEGACY']);
-    assert.deepEqual(await sig.locator('tr', { hasText: '(WORKFLOW_CAMPAIGNS)' }).locator('.badge').allInnerTexts(), ['DEPRECATED_SOON']);
+    assert.deepEqual(await sig.locator('tr', { hasText: '(WORKFLOW_CAMPAIGNS)' }).locator('.badge').allInnerTexts(), [
+      'DEPRECATED_SOON',
+    ]);
     await sig.getByLabel('Entities API (ENTITIES)').check();
     await sig.getByRole('button', { name: 'Update' }).click();
     await sig.getByText('Updated ENTITIES.').waitFor();
@@ -203,7 +221,9 @@ describe('API settings console at /admin, in Chromium', { skip: chromiumMissing(
     assert.equal(plain.json.error.code, 'UNAUTHENTICATED');
     assert.equal((await fromAddress(server.client, ALLOWED, true)).status, 200);
     const settings = await server.as(server.admin).graphql('{ securitySettings { endpoints { endpoint signatureEnforced } } }');
-    const enforced = settings.json.data.securitySettings.endpoints.filter((e: any) => e.signatureEnforced).map((e: any) => e.endpoint);
+    const enforced = settings.json.data.securitySettings.endpoints
+      .filter((e: any) => e.signatureEnforced)
+      .map((e: any) => e.endpoint);
     assert.deepEqual(enforced, ['ENTITIES']);
   });
 
@@ -219,7 +239,10 @@ describe('API settings console at /admin, in Chromium', { skip: chromiumMissing(
     assert.match(first, /403/);
     assert.match(first, new RegExp(REFUSED.replace(/\./g, '\\.')));
     assert.match(first, /GET \/entities\/tiers\/tier/);
-    await rows.first().getByRole('button', { name: /Details/ }).click();
+    await rows
+      .first()
+      .getByRole('button', { name: /Details/ })
+      .click();
     const detail = errors.locator('.detail');
     await detail.getByText('Request headers').waitFor();
     const text = await detail.innerText();

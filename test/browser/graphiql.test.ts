@@ -20,7 +20,10 @@ async function editor(page: Page, selector: string, text?: string): Promise<stri
   return page.evaluate(
     ([sel, value]) => {
       const doc = (globalThis as any).document;
-      const all = [...doc.querySelectorAll(`${sel} .CodeMirror`)] as { parentElement: { classList: { contains(c: string): boolean } }; CodeMirror: CodeMirror }[];
+      const all = [...doc.querySelectorAll(`${sel} .CodeMirror`)] as {
+        parentElement: { classList: { contains(c: string): boolean } };
+        CodeMirror: CodeMirror;
+      }[];
       const cm = all.find((el) => !el.parentElement.classList.contains('hidden'))!.CodeMirror;
       if (value !== undefined) cm.setValue(value);
       return cm.getValue();
@@ -40,7 +43,9 @@ describe('GraphiQL at /graphiql, in Chromium', { skip: chromiumMissing() }, () =
     [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
     const imported = await server
       .as(server.admin)
-      .graphql('mutation Seed($docs: [JSONObject!]!) { importEntities(entity: TIER, documents: $docs) { received } }', { docs: fixture('tiers') });
+      .graphql('mutation Seed($docs: [JSONObject!]!) { importEntities(entity: TIER, documents: $docs) { received } }', {
+        docs: fixture('tiers'),
+      });
     assert.equal(imported.json.errors, undefined);
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     requests = recordRequests(page);
@@ -65,7 +70,9 @@ describe('GraphiQL at /graphiql, in Chromium', { skip: chromiumMissing() }, () =
   it('runs a query with the key from the headers editor, every request to its own origin', async () => {
     await editor(page, '.graphiql-query-editor', '{ tiers { id } }');
     // With a key in the headers editor, the page fetches the schema for the docs and completion.
-    const introspected = page.waitForResponse((r) => r.url().endsWith('/graphql') && (r.request().postData() ?? '').includes('IntrospectionQuery'));
+    const introspected = page.waitForResponse(
+      (r) => r.url().endsWith('/graphql') && (r.request().postData() ?? '').includes('IntrospectionQuery'),
+    );
     await editor(page, '.graphiql-editor-tool', JSON.stringify({ 'X-Api-Key': server.client.key }));
     assert.equal((await introspected).status(), 200);
     await page.locator('.graphiql-execute-button').click();
@@ -75,7 +82,12 @@ describe('GraphiQL at /graphiql, in Chromium', { skip: chromiumMissing() }, () =
     });
     const result = JSON.parse(await editor(page, '.result-window'));
     assert.equal(result.errors, undefined);
-    assert.deepEqual(result.data.tiers.map((t: { id: string }) => t.id).sort(), fixture('tiers').map((t) => String(t.id)).sort());
+    assert.deepEqual(
+      result.data.tiers.map((t: { id: string }) => t.id).sort(),
+      fixture('tiers')
+        .map((t) => String(t.id))
+        .sort(),
+    );
     assert.ok(result.data.tiers.length > 0);
     // The screenshot is a CI artifact: no key in it.
     await editor(page, '.graphiql-editor-tool', '{"X-Api-Key": "(not shown)"}');

@@ -18,7 +18,12 @@ export function credentialsTab(): Tab {
   const secretBox = h('div', { class: 'secret-box', hidden: true });
 
   const name = h('input', { id: 'cred-name', name: 'name', required: true, maxlength: 200, autocomplete: 'off' });
-  const role = h('select', { id: 'cred-role', name: 'role' }, h('option', { value: 'CLIENT' }, 'CLIENT'), h('option', { value: 'ADMIN' }, 'ADMIN'));
+  const role = h(
+    'select',
+    { id: 'cred-role', name: 'role' },
+    h('option', { value: 'CLIENT' }, 'CLIENT'),
+    h('option', { value: 'ADMIN' }, 'ADMIN'),
+  );
   const form = h(
     'form',
     { class: 'inline-form', 'aria-label': 'Create a credential' },
@@ -39,7 +44,12 @@ export function credentialsTab(): Tab {
     { 'aria-labelledby': 'revoke-title' },
     h('h3', { id: 'revoke-title' }, 'Revoke this key?'),
     confirmText,
-    h('form', { method: 'dialog', class: 'dialog-buttons' }, h('button', { value: 'cancel', autofocus: true }, 'Cancel'), h('button', { value: 'revoke', class: 'danger' }, 'Revoke')),
+    h(
+      'form',
+      { method: 'dialog', class: 'dialog-buttons' },
+      h('button', { value: 'cancel', autofocus: true }, 'Cancel'),
+      h('button', { value: 'revoke', class: 'danger' }, 'Revoke'),
+    ),
   );
 
   const panel = h(
@@ -56,7 +66,9 @@ export function credentialsTab(): Tab {
 
   async function refresh(): Promise<void> {
     try {
-      const { apiCredentials } = await graphql<{ apiCredentials: Credential[] }>(`query ConsoleCredentials { apiCredentials { ${FIELDS} } }`);
+      const { apiCredentials } = await graphql<{ apiCredentials: Credential[] }>(
+        `query ConsoleCredentials { apiCredentials { ${FIELDS} } }`,
+      );
       render(apiCredentials);
     } catch (err) {
       message.error(errorText(err));
@@ -72,10 +84,25 @@ export function credentialsTab(): Tab {
         h('td', {}, c.name),
         h('td', {}, c.role),
         h('td', {}, when(c.createdAt)),
-        h('td', {}, c.revokedAt ? when(c.revokedAt) : h('button', { type: 'button', class: 'danger small', 'aria-label': `Revoke ${c.key}`, onclick: () => void revoke(c) }, 'Revoke')),
+        h(
+          'td',
+          {},
+          c.revokedAt
+            ? when(c.revokedAt)
+            : h(
+                'button',
+                { type: 'button', class: 'danger small', 'aria-label': `Revoke ${c.key}`, onclick: () => void revoke(c) },
+                'Revoke',
+              ),
+        ),
       ),
     );
-    replace(list, credentials.length ? table(['Key', 'Name', 'Role', 'Created', 'Revoked'], rows, 'Credentials') : h('p', {}, 'No credentials yet.'));
+    replace(
+      list,
+      credentials.length
+        ? table(['Key', 'Name', 'Role', 'Created', 'Revoked'], rows, 'Credentials')
+        : h('p', {}, 'No credentials yet.'),
+    );
   }
 
   async function create(): Promise<void> {
@@ -94,7 +121,13 @@ export function credentialsTab(): Tab {
   }
 
   function showSecret(credential: Credential, secret: string): void {
-    const secretField = h('input', { id: 'new-secret', readonly: true, value: secret, 'aria-label': 'Secret of the new key', spellcheck: 'false' });
+    const secretField = h('input', {
+      id: 'new-secret',
+      readonly: true,
+      value: secret,
+      'aria-label': 'Secret of the new key',
+      spellcheck: 'false',
+    });
     const copied = h('span', { class: 'copied', role: 'status' });
     const copy = async () => {
       try {
@@ -110,10 +143,20 @@ export function credentialsTab(): Tab {
     replace(
       secretBox,
       h('h3', {}, `New ${credential.role} key “${credential.name}”`),
-      h('p', { class: 'warning', role: 'alert' }, 'Copy the secret now: it is not stored readable and will never be shown again. Close this box when done.'),
+      h(
+        'p',
+        { class: 'warning', role: 'alert' },
+        'Copy the secret now: it is not stored readable and will never be shown again. Close this box when done.',
+      ),
       h('div', { class: 'kv' }, h('span', {}, 'Key'), h('code', { id: 'new-key' }, credential.key)),
       h('div', { class: 'kv' }, h('label', { for: 'new-secret' }, 'Secret'), secretField),
-      h('div', { class: 'buttons' }, h('button', { type: 'button', onclick: () => void copy() }, 'Copy secret'), copied, h('button', { type: 'button', onclick: () => closeSecret() }, 'I stored it, close')),
+      h(
+        'div',
+        { class: 'buttons' },
+        h('button', { type: 'button', onclick: () => void copy() }, 'Copy secret'),
+        copied,
+        h('button', { type: 'button', onclick: () => closeSecret() }, 'I stored it, close'),
+      ),
     );
     secretBox.hidden = false;
     secretField.focus();
@@ -133,7 +176,17 @@ export function credentialsTab(): Tab {
     await new Promise((resolve) => dialog.addEventListener('close', resolve, { once: true }));
     if (dialog.returnValue !== 'revoke') return;
     try {
-      await graphql(`mutation ConsoleRevoke($key: String!) { revokeApiCredential(key: $key) { key revokedAt } }`, { key: credential.key });
+      await graphql(
+        `
+          mutation ConsoleRevoke($key: String!) {
+            revokeApiCredential(key: $key) {
+              key
+              revokedAt
+            }
+          }
+        `,
+        { key: credential.key },
+      );
       await refresh();
       message.ok(`Revoked ${credential.key}.`);
     } catch (err) {

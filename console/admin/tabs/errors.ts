@@ -26,7 +26,8 @@ interface Page {
 }
 
 const PAGE_SIZE = 20;
-const LIST_FIELDS = 'id occurredAt requestId endpoints operationName clientIp apiKeyHint httpMethod path errorCodes response { status }';
+const LIST_FIELDS =
+  'id occurredAt requestId endpoints operationName clientIp apiKeyHint httpMethod path errorCodes response { status }';
 const DETAIL_FIELDS = `${LIST_FIELDS} truncated request { query variables headers } response { status body }`;
 
 /** Text filters of ErrorLogFilter, as the API names them. */
@@ -50,10 +51,17 @@ export function errorsTab(): Tab {
     'form',
     { class: 'filters', 'aria-label': 'Filter the error log' },
     h('div', { class: 'field' }, h('label', { for: 'err-endpoint' }, 'Endpoint'), endpoint),
-    ...TEXT_FILTERS.map(([name, label], i) => h('div', { class: 'field' }, h('label', { for: `err-${name}` }, label), inputs[i]!)),
+    ...TEXT_FILTERS.map(([name, label], i) =>
+      h('div', { class: 'field' }, h('label', { for: `err-${name}` }, label), inputs[i]!),
+    ),
     h('div', { class: 'field' }, h('label', { for: 'err-from' }, 'From (local time)'), from),
     h('div', { class: 'field' }, h('label', { for: 'err-to' }, 'Before (local time)'), to),
-    h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, 'Search'), h('button', { type: 'reset' }, 'Clear filters')),
+    h(
+      'div',
+      { class: 'buttons' },
+      h('button', { type: 'submit', class: 'primary' }, 'Search'),
+      h('button', { type: 'reset' }, 'Clear filters'),
+    ),
   );
   const summary = h('p', { class: 'summary', 'aria-live': 'polite' });
   const list = h('div');
@@ -86,7 +94,11 @@ export function errorsTab(): Tab {
     'section',
     {},
     h('h2', {}, 'Errors'),
-    h('p', { class: 'hint' }, 'Failed API calls, newest first. Keys, secrets and passwords are masked before a record is stored.'),
+    h(
+      'p',
+      { class: 'hint' },
+      'Failed API calls, newest first. Keys, secrets and passwords are masked before a record is stored.',
+    ),
     form,
     message.el,
     summary,
@@ -143,10 +155,28 @@ export function errorsTab(): Tab {
         h('td', {}, e.operationName ?? ''),
         h('td', {}, e.apiKeyHint ?? ''),
         h('td', {}, e.clientIp ?? ''),
-        h('td', {}, h('button', { type: 'button', class: 'small', 'aria-label': `Details of the error at ${when(e.occurredAt)}`, onclick: () => void showDetail(e.id) }, 'Details')),
+        h(
+          'td',
+          {},
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'small',
+              'aria-label': `Details of the error at ${when(e.occurredAt)}`,
+              onclick: () => void showDetail(e.id),
+            },
+            'Details',
+          ),
+        ),
       ),
     );
-    replace(list, rows.length ? table(['When', 'Status', 'Codes', 'Endpoints', 'Request', 'Operation', 'Key', 'Client IP', ''], rows, 'Failed calls') : null);
+    replace(
+      list,
+      rows.length
+        ? table(['When', 'Status', 'Codes', 'Endpoints', 'Request', 'Operation', 'Key', 'Client IP', ''], rows, 'Failed calls')
+        : null,
+    );
     prev.disabled = cursors.length <= 1;
     next.disabled = !page.pageInfo.hasNextPage;
   }
@@ -155,7 +185,10 @@ export function errorsTab(): Tab {
 
   async function showDetail(id: string): Promise<void> {
     try {
-      const { errorLog } = await graphql<{ errorLog: ErrorLog | null }>(`query ConsoleErrorDetail($id: ID!) { errorLog(id: $id) { ${DETAIL_FIELDS} } }`, { id });
+      const { errorLog } = await graphql<{ errorLog: ErrorLog | null }>(
+        `query ConsoleErrorDetail($id: ID!) { errorLog(id: $id) { ${DETAIL_FIELDS} } }`,
+        { id },
+      );
       if (!errorLog) {
         message.error('That record is gone (records expire after the retention period).');
         return;

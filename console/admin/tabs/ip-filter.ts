@@ -40,13 +40,21 @@ export function ipFilterTab(): Tab {
     'section',
     {},
     h('h2', {}, 'IP filter'),
-    h('p', { class: 'hint' }, 'With the IP filter module on, an endpoint with entries accepts only these addresses (403 FORBIDDEN for any other). No entries = any address.'),
+    h(
+      'p',
+      { class: 'hint' },
+      'With the IP filter module on, an endpoint with entries accepts only these addresses (403 FORBIDDEN for any other). No entries = any address.',
+    ),
     moduleNote,
     h('div', { class: 'field' }, h('label', { for: 'ip-endpoint' }, 'Endpoint'), select),
     h('h3', {}, 'Stored entries'),
     entries,
     h('div', { class: 'field' }, h('label', { for: 'ip-new' }, 'Add addresses or CIDR ranges, one per line'), textarea),
-    h('p', { id: 'ip-new-hint', class: 'hint' }, 'An address (192.168.1.2, 2001:db8::1) or a range (192.168.0.0/24). The server stores the normalised form.'),
+    h(
+      'p',
+      { id: 'ip-new-hint', class: 'hint' },
+      'An address (192.168.1.2, 2001:db8::1) or a range (192.168.0.0/24). The server stores the normalised form.',
+    ),
     results,
     h('div', { class: 'buttons' }, update),
     message.el,
@@ -57,7 +65,10 @@ export function ipFilterTab(): Tab {
   function render(): void {
     if (!settings) return;
     if (!current()) chosen = settings.endpoints[0]?.endpoint ?? '';
-    replace(select, ...settings.endpoints.map((e) => h('option', { value: e.endpoint, selected: e.endpoint === chosen }, endpointText(e))));
+    replace(
+      select,
+      ...settings.endpoints.map((e) => h('option', { value: e.endpoint, selected: e.endpoint === chosen }, endpointText(e))),
+    );
     moduleNote.textContent = settings.ipFilterEnabled
       ? 'The IP filter module is on: these entries are enforced.'
       : 'The IP filter module is off: entries are stored but not enforced until it is turned on under Modules.';
@@ -71,14 +82,29 @@ export function ipFilterTab(): Tab {
       entries,
       ...endpoint.ipFilters.map((entry) => {
         const marked = toRemove.has(entry);
-        const button = h('button', { type: 'button', class: 'small', 'aria-pressed': String(marked), 'aria-label': `${marked ? 'Keep' : 'Remove'} ${entry}` }, marked ? 'Keep' : 'Remove');
+        const button = h(
+          'button',
+          {
+            type: 'button',
+            class: 'small',
+            'aria-pressed': String(marked),
+            'aria-label': `${marked ? 'Keep' : 'Remove'} ${entry}`,
+          },
+          marked ? 'Keep' : 'Remove',
+        );
         button.addEventListener('click', () => {
           if (toRemove.has(entry)) toRemove.delete(entry);
           else toRemove.add(entry);
           render();
           (entries.querySelector(`[data-entry="${CSS.escape(entry)}"] button`) as HTMLElement | null)?.focus();
         });
-        return h('li', { 'data-entry': entry, class: marked ? 'marked' : '' }, h('code', {}, entry), marked ? h('span', { class: 'badge' }, 'removed on Update') : null, button);
+        return h(
+          'li',
+          { 'data-entry': entry, class: marked ? 'marked' : '' },
+          h('code', {}, entry),
+          marked ? h('span', { class: 'badge' }, 'removed on Update') : null,
+          button,
+        );
       }),
     );
   }
@@ -111,11 +137,20 @@ export function ipFilterTab(): Tab {
       try {
         settings = await change('addIpFilter', endpoint, line);
         const stored = current()?.ipFilters.find((e) => !before.has(e));
-        results.append(h('li', { class: 'ok' }, h('code', {}, line), stored && stored !== line ? ` → stored as ${stored}` : stored ? ' → stored' : ' → already stored'));
+        results.append(
+          h(
+            'li',
+            { class: 'ok' },
+            h('code', {}, line),
+            stored && stored !== line ? ` → stored as ${stored}` : stored ? ' → stored' : ' → already stored',
+          ),
+        );
       } catch (err) {
         failures += 1;
         failedLines.push(line);
-        results.append(h('li', { class: 'error' }, h('code', {}, line), ` → ${err instanceof ApiError ? err.message : errorText(err)}`));
+        results.append(
+          h('li', { class: 'error' }, h('code', {}, line), ` → ${err instanceof ApiError ? err.message : errorText(err)}`),
+        );
       }
     }
     for (const entry of [...toRemove]) {

@@ -22,7 +22,15 @@ export function modulesTab(): Tab {
   const message = messageArea();
   const body = h('div');
   const warnings = h('ul', { class: 'warnings' });
-  const panel = h('section', {}, h('h2', {}, 'Modules'), h('p', { class: 'hint' }, 'Each module is off until enabled; a change applies to the next request.'), message.el, body, warnings);
+  const panel = h(
+    'section',
+    {},
+    h('h2', {}, 'Modules'),
+    h('p', { class: 'hint' }, 'Each module is off until enabled; a change applies to the next request.'),
+    message.el,
+    body,
+    warnings,
+  );
 
   function render(settings: SecuritySettings): void {
     replace(
