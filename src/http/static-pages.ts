@@ -101,22 +101,22 @@ export function serveStaticPage(req: IncomingMessage, res: ServerResponse, path:
     );
     return true;
   }
+  // Each encoding is its own representation, with its own ETag.
+  const gzip = /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
+  const etag = gzip ? `${found.etag.slice(0, -1)}-gz"` : found.etag;
   const headers: Record<string, string> = {
     ...SECURITY_HEADERS,
     'content-type': found.type,
     'cache-control': 'no-cache',
-    etag: found.etag,
+    etag,
     vary: 'accept-encoding',
   };
   const ifNoneMatch = req.headers['if-none-match'];
-  if (ifNoneMatch !== undefined && ifNoneMatch.split(/\s*,\s*/).includes(found.etag)) {
+  if (ifNoneMatch !== undefined && ifNoneMatch.split(/\s*,\s*/).includes(etag)) {
     res.writeHead(304, headers).end();
     return true;
   }
-  if (/\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
-    send(res, 200, { ...headers, 'content-encoding': 'gzip' }, found.gzipped, head);
-  } else {
-    send(res, 200, headers, found.body, head);
-  }
+  if (gzip) send(res, 200, { ...headers, 'content-encoding': 'gzip' }, found.gzipped, head);
+  else send(res, 200, headers, found.body, head);
   return true;
 }
