@@ -38,7 +38,16 @@ function explain(status: number, code: string | undefined, serverMessage: string
   return `The server answered ${status}${code ? ` ${code}` : ''}: ${serverMessage}${ref}`;
 }
 
-export async function graphql<T>(query: string, variables: Record<string, unknown> = {}, key = session.key()): Promise<T> {
+let onSessionRefused: (reason: string) => void = () => undefined;
+
+/** Called when the signed-in key stops working (revoked, or the filter changed): back to sign-in. */
+export function whenSessionRefused(handler: (reason: string) => void): void {
+  onSessionRefused = handler;
+}
+
+/** Runs an operation with the signed-in key, or with `explicitKey` (the sign-in check). */
+export async function graphql<T>(query: string, variables: Record<string, unknown> = {}, explicitKey?: string): Promise<T> {
+  const key = explicitKey ?? session.key();
   let response: Response;
   try {
     response = await fetch('/graphql', {
@@ -59,11 +68,13 @@ export async function graphql<T>(query: string, variables: Record<string, unknow
   if (first || !response.ok || !body?.data) {
     const code = first?.extensions?.code;
     const message = first?.message ?? `HTTP ${response.status}`;
-    throw new ApiError(
+    const error = new ApiError(
       explain(response.status === 200 ? 400 : response.status, code, message, first?.extensions?.requestId),
       response.status,
       code,
     );
+    if (response.status === 401 && explicitKey === undefined) onSessionRefused(error.message);
+    throw error;
   }
   return body.data;
 }

@@ -1,5 +1,5 @@
 import './admin.css';
-import { ApiError, graphql, session } from './api';
+import { ApiError, graphql, session, whenSessionRefused } from './api';
 import { errorText, h, messageArea, replace } from './dom';
 import { credentialsTab } from './tabs/credentials';
 import { errorsTab } from './tabs/errors';
@@ -131,7 +131,10 @@ function showConsole(): void {
 
 async function start(): Promise<void> {
   const key = session.key();
-  if (!key) return showSignIn();
+  if (!key) {
+    showSignIn();
+    return;
+  }
   try {
     await check(key);
     showConsole();
@@ -141,5 +144,10 @@ async function start(): Promise<void> {
     showSignIn(errorText(err));
   }
 }
+
+whenSessionRefused((reason) => {
+  session.signOut();
+  showSignIn(reason);
+});
 
 void start();

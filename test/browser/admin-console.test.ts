@@ -289,4 +289,22 @@ describe('API settings console at /admin, in Chromium', { skip: chromiumMissing(
     await page.getByLabel('ADMIN API key').waitFor();
     assert.equal(await page.evaluate(() => (globalThis as any).sessionStorage.length), 0);
   });
+
+  it('goes back to sign-in, saying why, when the signed-in key is revoked meanwhile', async () => {
+    const made = await server
+      .as(server.admin)
+      .graphql('mutation { createApiCredential(input: { name: "second admin", role: ADMIN }) { credential { key } } }');
+    const key: string = made.json.data.createApiCredential.credential.key;
+    await page.getByLabel('ADMIN API key').fill(key);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await tab('Modules').waitFor();
+    const revoked = await server
+      .as(server.admin)
+      .graphql('mutation ($key: String!) { revokeApiCredential(key: $key) { revokedAt } }', { key });
+    assert.equal(revoked.json.errors, undefined);
+    await tab('Modules').click();
+    await page.getByRole('alert').filter({ hasText: '401' }).waitFor();
+    await page.getByLabel('ADMIN API key').waitFor();
+    assert.equal(await page.evaluate(() => (globalThis as any).sessionStorage.length), 0);
+  });
 });
