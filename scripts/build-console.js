@@ -21,7 +21,19 @@ function newestMtime(path) {
 }
 
 const inputs = [source, join(root, 'package-lock.json'), __filename];
-if (existsSync(stamp) && statSync(stamp).mtimeMs >= Math.max(...inputs.map(newestMtime))) process.exit(0);
+const outputs = [
+  'admin/index.html',
+  'admin/app.js',
+  'admin/app.css',
+  'graphiql/index.html',
+  'graphiql/graphiql.js',
+  'graphiql/graphiql.css',
+];
+const upToDate =
+  existsSync(stamp) &&
+  outputs.every((file) => existsSync(join(out, file))) &&
+  statSync(stamp).mtimeMs >= Math.max(...inputs.map(newestMtime));
+if (upToDate) process.exit(0);
 
 const esbuild = require('esbuild');
 mkdirSync(out, { recursive: true });
