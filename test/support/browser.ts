@@ -21,10 +21,13 @@ export function launchChromium(): Promise<Browser> {
 /** Kept as CI artifacts: test-results/ at the repository root (gitignored). */
 export const SCREENSHOTS = join(__dirname, '..', '..', '..', 'test-results');
 
+/** Where the console shows API keys and secrets: masked in screenshots, which are kept as artifacts. */
+const CREDENTIALS_SHOWN = 'td code, #new-key, #new-secret, dialog p';
+
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const path = join(SCREENSHOTS, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  await page.screenshot({ path, fullPage: true, mask: [page.locator(CREDENTIALS_SHOWN)] });
   return path;
 }
 
