@@ -11,6 +11,7 @@ COPY package.json package-lock.json tsconfig.json ./
 COPY scripts ./scripts
 COPY packages/mongo-standin ./packages/mongo-standin
 COPY src ./src
+COPY console ./console
 # npm ci runs `prepare`, which compiles (tsc: type-graphql needs the emitted decorator metadata).
 RUN npm ci --no-audit --no-fund \
  && npm prune --omit=dev --no-audit --no-fund
@@ -24,6 +25,8 @@ WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist/src ./dist/src
+# The bundled /admin and /graphiql pages (built by esbuild, a dev dependency, in the build stage).
+COPY --from=build /app/dist/console ./dist/console
 USER node
 EXPOSE 4000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 'use strict';
 // `npm run build`: compiles packages/mongo-standin, then the server (tsc; emitDecoratorMetadata
-// needs it), and leaves dist/.build-stamp dated when the build began.
+// needs it), bundles the browser pages (scripts/build-console.js), and leaves dist/.build-stamp
+// dated when the build began.
 // `node scripts/build.js --if-stale` (npm start, npm run import): compiles only when a source
 // the server runs from is newer than that stamp, so a second start does not wait for tsc.
 const { existsSync, readdirSync, statSync, writeFileSync, utimesSync, mkdirSync } = require('node:fs');
@@ -50,6 +51,12 @@ function tsc(project) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
+/** The browser pages (console/): bundled by esbuild, which skips itself when they are current. */
+function bundlePages() {
+  const result = spawnSync(process.execPath, [join(__dirname, 'build-console.js')], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
 function build() {
   // Dated at the start: a file saved while tsc runs is newer than the stamp, so the next start compiles again.
   const startedAt = new Date();
@@ -66,6 +73,8 @@ if (process.argv.includes('--if-stale')) {
     process.stderr.write(`Compiling (${reason})...\n`);
     build();
   }
+  bundlePages();
 } else {
   build();
+  bundlePages();
 }

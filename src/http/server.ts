@@ -14,6 +14,7 @@ import { requestIdOf } from './request-id';
 import type { RateLimiter } from '../rate-limit/rate-limiter';
 import { logRequest, onRequestFinished, type FinishedRequest, type RequestLogEntry } from './request-log';
 import { answerMetrics, type MetricsRouteOptions } from './metrics-route';
+import { serveStaticPage } from './static-pages';
 
 export interface HttpServerOptions {
   apollo: ApolloServer<RequestContext>;
@@ -128,6 +129,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
       writeResponse(res, jsonResponse(ready ? 200 : 503, { status: ready ? 'ready' : 'database unavailable' }));
       return;
     }
+    if (serveStaticPage(req, res, path)) return;
     if (path === '/metrics' && metrics) {
       const request = {
         method: req.method ?? 'GET',
