@@ -6,30 +6,17 @@
 import 'reflect-metadata';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import pino from 'pino';
-import { StandInServer } from '@loyalty/mongo-standin';
-import { createApp, type App } from '../../src/app/create-app';
-import { loadConfig } from '../../src/config/config';
+import type { App } from '../../src/app/create-app';
+import { startStandaloneApp } from '../support/server';
 
-const standalone = new StandInServer({ replicaSet: false });
 let app: App;
+let stop: () => Promise<void>;
 
 before(async () => {
-  await standalone.start();
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    SECRETS_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
-    LOG_LEVEL: 'silent',
-  });
-  app = await createApp({ config, logger: pino({ level: 'silent' }), mongoUri: `${standalone.uri}/points_solo` });
+  ({ app, stop } = await startStandaloneApp('points_solo'));
   assert.equal((await app.services.customers.apply({ customer: 'solo', action: 'opt_in' }, undefined)).duplicate, false);
 });
-after(async () => {
-  await app.stop();
-  await standalone.stop();
-});
+after(() => stop());
 
 const events = () => app.connection.db!.collection('events');
 

@@ -1,10 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { StandInServer } from '@loyalty/mongo-standin';
-import { firstError, startTestServer, uniqueDbName, type TestServer } from '../support/server';
-import { loadConfig } from '../../src/config/config';
-import { createLogger } from '../../src/logging/logger';
-import { createApp, type App } from '../../src/app/create-app';
+import { firstError, startStandaloneApp, startTestServer, uniqueDbName, type TestServer } from '../support/server';
+import type { App } from '../../src/app/create-app';
 import { offer, optIn, putOffers, redeem } from './support';
 
 /**
@@ -55,24 +52,13 @@ describe('two instances on one database', () => {
 });
 
 describe('on a standalone MongoDB (no transactions)', () => {
-  const standalone = new StandInServer({ replicaSet: false });
   let app: App;
+  let stop: () => Promise<void>;
   before(async () => {
-    await standalone.start();
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      SECRETS_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
-      LOG_LEVEL: 'error',
-    });
-    app = await createApp({ config, logger: createLogger({ level: 'error' }), mongoUri: `${standalone.uri}/offers_solo` });
+    ({ app, stop } = await startStandaloneApp('offers_solo'));
     for (const customer of ['s1', 's2']) await app.services.customers.submit({ customer, action: 'opt_in' }, undefined);
   });
-  after(async () => {
-    await app.stop();
-    await standalone.stop();
-  });
+  after(() => stop());
 
   test('conditional counter writes hold the limits, and a refused redemption leaves its counters as they were', async () => {
     const db = app.connection.db!;

@@ -7,6 +7,7 @@ import { provideMongo, replaceDatabaseName, type MongoProvider } from '../../src
 import { createApp, type App } from '../../src/app/create-app';
 import { httpCall, type HttpResult } from './http';
 import { signWithEscher } from './signers/escher-signer';
+import { StandInServer } from '@loyalty/mongo-standin';
 
 export interface TestCredential {
   name: string;
@@ -165,4 +166,28 @@ export function firstError(result: HttpResult): { message: string; code?: string
   const error = result.json?.errors?.[0] ?? result.json?.error;
   if (!error) throw new Error(`expected an error, got ${result.status}: ${result.text.slice(0, 2000)}`);
   return error;
+}
+
+/**
+ * An app (no HTTP listener) on a stand-in posing as a standalone mongod: no transactions, so the
+ * code paths that must hold without them are exercised. `stop` closes both.
+ */
+export async function startStandaloneApp(dbName: string): Promise<{ app: App; stop: () => Promise<void> }> {
+  const standalone = new StandInServer({ replicaSet: false });
+  await standalone.start();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    SECRETS_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+    LOG_LEVEL: 'error',
+  });
+  const app = await createApp({ config, logger: createLogger({ level: 'error' }), mongoUri: `${standalone.uri}/${dbName}` });
+  return {
+    app,
+    stop: async () => {
+      await app.stop();
+      await standalone.stop();
+    },
+  };
 }
